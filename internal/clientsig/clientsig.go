@@ -74,7 +74,9 @@ func parseFineUploaderJSON(in []byte) (*Signed, bool) {
 	return s, true
 }
 
-var labelRE = regexp.MustCompile(`(?i)^\s*(?:[-*#>]+\s*)?(canonical[ _-]?request|string[ _-]?to[ _-]?sign|signature)\s*(?:\(enclosed in \[\]\))?\s*[:=]?\s*(.*)$`)
+// labelRE finds a label alone on its line, or followed by ':' or '=' after
+// whatever a logger put in front (timestamps, levels, file:line).
+var labelRE = regexp.MustCompile(`(?i)(?:^\s*(?:[-*#>]+\s*)?|[\s\]>:|])(canonical[ _-]?request|string[ _-]?to[ _-]?sign|signature)(?:\s*$|\s*(?:\(enclosed in \[\]\))?\s*[:=]\s*(.*)$)`)
 
 // parseLabelled splits input at label lines. A label's value may sit on the
 // label line itself (one-line strings such as a signature) or on the lines
@@ -103,6 +105,19 @@ func parseLabelled(in []byte) (*Signed, bool) {
 		flush()
 		name := strings.ToLower(strings.NewReplacer(" ", "", "_", "", "-", "").Replace(m[1]))
 		rest := m[2]
+		if v, ok := unquote(strings.TrimSpace(rest)); ok {
+			// A logger printed the string quoted on one line (Python %r,
+			// JSON, Go %q): its escapes hold the real bytes.
+			switch name {
+			case "canonicalrequest":
+				s.CanonicalRequest = []byte(v)
+			case "stringtosign":
+				s.StringToSign = []byte(v)
+			case "signature":
+				s.Signature = v
+			}
+			continue
+		}
 		switch name {
 		case "signature":
 			s.Signature = strings.Trim(strings.TrimSpace(rest), `"'`)

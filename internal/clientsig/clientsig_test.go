@@ -65,3 +65,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParse_quotedLogLines(t *testing.T) {
+	in := "2018-07-25 10:12:12,346 DEBUG sign.py:52 CanonicalRequest: '\\nPOST\\n/a\\n\\nhost:h\\n\\nhost\\nUNSIGNED-PAYLOAD'\n" +
+		"2018-07-25 10:12:12,346 DEBUG sign.py:53 StringToSign: \"AWS4-HMAC-SHA256\\n20180725T101212Z\\ns\\nh\"\n" +
+		"INFO signature=b'abc\\x64'\n"
+	s, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(s.CanonicalRequest) != "\nPOST\n/a\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD" {
+		t.Errorf("cr %q", s.CanonicalRequest)
+	}
+	if string(s.StringToSign) != "AWS4-HMAC-SHA256\n20180725T101212Z\ns\nh" {
+		t.Errorf("sts %q", s.StringToSign)
+	}
+	if s.Signature != "abcd" {
+		t.Errorf("sig %q", s.Signature)
+	}
+}
+
+func TestUnquote_rejects(t *testing.T) {
+	for _, in := range []string{`'abc`, `"a"b"`, `'\x4'`, `'\q'`, `'\`, `"\u12"`, `'\U0011ffff'`} {
+		if v, ok := unquote(in); ok {
+			t.Errorf("unquote(%q) = %q, want failure", in, v)
+		}
+	}
+}
