@@ -1,0 +1,118 @@
+package recompute
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"sync"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
+)
+
+// The signing key (SigV4, "Derive a signing key"):
+//
+//	kDate    = HMAC-SHA256(KeyPrefix + secret, Date)      Date = yyyymmdd
+//	kRegion  = HMAC-SHA256(kDate, Region)
+//	kService = HMAC-SHA256(kRegion, Service)
+//	kSigning = HMAC-SHA256(kService, Terminator)
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#derive-signing-key
+
+// Keys is the key chain of one (secret, date, region, service).
+type Keys struct {
+	Date, Region, Service, Signing [32]byte
+}
+
+// DeriveKeys computes the key chain. It is the only place besides the
+// signature itself where the secret is revealed.
+func DeriveKeys(f *Family, secret credentials.Secret, date, region, service string) Keys {
+	var k Keys
+	k.Date = hmacSHA256([]byte(f.KeyPrefix+secret.Reveal()), date)
+	k.Region = hmacSHA256(k.Date[:], region)
+	k.Service = hmacSHA256(k.Region[:], service)
+	k.Signing = hmacSHA256(k.Service[:], f.Terminator)
+	return k
+}
+
+func hmacSHA256(key []byte, msg string) (sum [32]byte) {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(msg))
+	m.Sum(sum[:0])
+	return sum
+}
+
+// hmacPrefixed computes HMAC-SHA256(key, buf[64:]) without allocating:
+// buf[:64] is scratch space the caller reserved in front of the message,
+// where the inner padded key goes (RFC 2104: H((K⊕opad) ‖ H((K⊕ipad) ‖ m))).
+// key is at most one SHA-256 block, as every derived SigV4 key is.
+func hmacPrefixed(key *[32]byte, buf []byte) [32]byte {
+	const block = 64
+	for i := 0; i < block; i++ {
+		var k byte
+		if i < len(key) {
+			k = key[i]
+		}
+		buf[i] = k ^ 0x36
+	}
+	inner := sha256.Sum256(buf)
+	var outer [block + sha256.Size]byte
+	for i := 0; i < block; i++ {
+		var k byte
+		if i < len(key) {
+			k = key[i]
+		}
+		outer[i] = k ^ 0x5c
+	}
+	copy(outer[block:], inner[:])
+	return sha256.Sum256(outer[:])
+}
+
+// KeyCache remembers key chains so that signing many requests with one key
+// derives it once per day, region and service, as aws-sdk-go-v2 does
+// (aws/signer/internal/v4/cache.go). Unlike that cache it is keyed by the
+// secret too, so trying several secrets for one access key (diagnosis does)
+// never returns another secret's key. Safe for concurrent use. It holds at
+// most max entries and empties itself when full, so memory stays bounded.
+// Entries live in process memory only and are never printed.
+type KeyCache struct {
+	mu  sync.RWMutex
+	m   map[keyID]*Keys
+	max int
+}
+
+type keyID struct {
+	prefix, terminator, secret, date, region, service string
+}
+
+// NewKeyCache returns a cache holding at most n key chains (at least 1).
+func NewKeyCache(n int) *KeyCache {
+	return &KeyCache{m: make(map[keyID]*Keys), max: max(n, 1)}
+}
+
+// defaultKeyCache serves runs whose Options.Cache is nil.
+var defaultKeyCache = NewKeyCache(256)
+
+// Keys returns the key chain, deriving it on first use.
+func (c *KeyCache) Keys(f *Family, secret credentials.Secret, date, region, service string) Keys {
+	id := keyID{f.KeyPrefix, f.Terminator, secret.Reveal(), date, region, service}
+	c.mu.RLock()
+	k, ok := c.m[id]
+	c.mu.RUnlock()
+	if ok {
+		return *k
+	}
+	derived := DeriveKeys(f, secret, date, region, service)
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[id] = &derived
+	c.mu.Unlock()
+	return derived
+}
+
+// Len reports how many key chains the cache holds.
+func (c *KeyCache) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}

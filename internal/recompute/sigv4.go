@@ -1,0 +1,294 @@
+// Package recompute reproduces request signing step by step, so that each
+// intermediate value a server computes (canonical request, string to sign,
+// derived keys, signature) can be shown and compared.
+//
+// This file holds AWS Signature Version 4, header and query (presigned)
+// forms, parameterized by Family so that GCS HMAC V4 and OSS V4 reuse it.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+package recompute
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/request"
+)
+
+// V4 holds every step of one SigV4 signing, each named as the spec names
+// it. String fields share memory with CanonicalRequest, StringToSign and
+// Authorization/PresignedURL; the K* slices are nil when no secret was given
+// (everything up to StringToSign is still filled in). Treat it as read-only.
+type V4 struct {
+	Family *Family
+	Rules  Rules
+	Form   Form
+
+	AccessKeyID string
+	Time        time.Time
+	AmzDate     string // RequestDateTime, yyyymmddThhmmssZ
+	Date        string // yyyymmdd, the scope's date
+	Region      string
+	Service     string
+
+	Method               string // HTTPMethod, as sent
+	CanonicalURI         string
+	CanonicalQueryString string
+	CanonicalHeaders     string // "name:value\n" per header
+	SignedHeaders        string
+	PayloadHash          string // HashedPayload
+	PayloadSource        PayloadSource
+	CanonicalRequest     string
+	CanonicalRequestHash string
+	Scope                string // CredentialScope
+	StringToSign         string
+
+	KDate, KRegion, KService, KSigning []byte
+
+	Signature     string
+	Authorization string // header form
+	PresignedURL  string // query form
+
+	// Added lists the headers the signer adds to the request as given
+	// (x-amz-date, x-amz-security-token, x-amz-content-sha256), whether or
+	// not they are signed. Header form only.
+	Added []request.Field
+	// MissingSignedHeaders lists names in Options.SignedHeaders that the
+	// request does not carry and the signer cannot supply; each is signed
+	// with an empty value.
+	MissingSignedHeaders []string
+
+	keys Keys
+}
+
+// SigV4 recomputes the signing of req with creds at opts.Time (or the
+// request's own time). Without a secret it stops after the string to sign.
+// It never reads the clock, the environment or files.
+func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*V4, error) {
+	if req == nil {
+		return nil, ErrNoRequest
+	}
+	v, err := newV4(creds, &opts)
+	if err != nil {
+		return nil, err
+	}
+	v.Method = req.Method
+	t, fromRequest, err := signingTime(req, v.Family, &opts)
+	if err != nil {
+		return nil, err
+	}
+	v.setTime(t)
+
+	v.payloadHash(req, &opts)
+	hs := v.headers(req, creds, &opts, fromRequest)
+	sortHeaders(hs)
+	hLen, shLen := canonicalHeadersLen(hs)
+
+	var q queryBuilder
+	var omittedToken string
+	if v.Form == FormQuery {
+		if omittedToken, err = v.presignQuery(&q, req, creds, &opts, hs); err != nil {
+			return nil, err
+		}
+	} else {
+		q.parse(req.RawQuery, nil)
+	}
+	q.finish()
+
+	// One buffer, sized from above, holds the canonical request; the
+	// part fields are slices of it.
+	raw := req.RawPath
+	buf := make([]byte, 0, len(v.Method)+3*(len(raw)+1)+q.size()+hLen+shLen+len(v.PayloadHash)+5)
+	buf = append(buf, v.Method...)
+	buf = append(buf, '\n')
+	uri := len(buf)
+	buf = appendCanonicalURI(buf, raw, v.Rules)
+	query := len(buf) + 1
+	buf = q.appendTo(append(buf, '\n'))
+	headers := len(buf) + 1
+	buf = appendCanonicalHeaders(append(buf, '\n'), hs)
+	signed := len(buf) + 1
+	buf = appendSignedHeaders(append(buf, '\n'), hs)
+	payload := len(buf) + 1
+	buf = append(append(buf, '\n'), v.PayloadHash...)
+	cr := string(buf)
+	v.CanonicalRequest = cr
+	v.CanonicalURI = cr[uri : query-1]
+	v.CanonicalQueryString = cr[query : headers-1]
+	v.CanonicalHeaders = cr[headers : signed-1]
+	v.SignedHeaders = cr[signed : payload-1]
+	v.PayloadHash = cr[payload:]
+
+	sum := sha256.Sum256(buf)
+	sts := v.stringToSign(&sum)
+	if creds.Secret.Empty() {
+		return v, nil
+	}
+	mac := v.sign(creds.Secret, &opts, sts)
+	if v.Form == FormQuery {
+		v.PresignedURL = v.presignedURL(req, v.CanonicalQueryString, omittedToken, &mac)
+		v.Signature = v.PresignedURL[len(v.PresignedURL)-64:]
+	} else {
+		v.Authorization = v.authorization(&mac)
+		v.Signature = v.Authorization[len(v.Authorization)-64:]
+	}
+	return v, nil
+}
+
+func newV4(creds credentials.Credentials, opts *Options) (*V4, error) {
+	switch {
+	case opts.Region == "":
+		return nil, ErrNoRegion
+	case opts.Service == "":
+		return nil, ErrNoService
+	}
+	v := &V4{
+		Family:      opts.family(),
+		Rules:       opts.Rules(),
+		Form:        FormHeader,
+		AccessKeyID: creds.AccessKeyID,
+		Region:      opts.Region,
+		Service:     opts.Service,
+	}
+	if opts.Presign {
+		v.Form = FormQuery
+	}
+	return v, nil
+}
+
+func (v *V4) setTime(t time.Time) {
+	var b [16]byte
+	v.Time = t.UTC()
+	v.AmzDate = string(appendAmzDate(b[:0], t))
+	v.Date = v.AmzDate[:8]
+}
+
+// signingTime returns Options.Time, else the time the request carries:
+// X-Amz-Date (the parameter for a presigned URL, else the header), else
+// Date. fromRequest reports the latter, in which case the request's own
+// date field is signed as sent.
+func signingTime(req *request.Request, f *Family, opts *Options) (t time.Time, fromRequest bool, err error) {
+	if !opts.Time.IsZero() {
+		return opts.Time, false, nil
+	}
+	if opts.Presign {
+		if s, ok := queryValue(req.RawQuery, f.DateParam); ok {
+			t, err := ParseAmzDate(s)
+			if err != nil {
+				return t, true, &AuthError{Field: f.DateParam + " parameter", Offset: -1, Reason: err.Error()}
+			}
+			return t, true, nil
+		}
+	}
+	if s, ok := req.Get(f.DateHeader); ok {
+		t, err := ParseAmzDate(strings.TrimSpace(s))
+		if err != nil {
+			return t, true, &AuthError{Field: f.DateHeader + " header", Offset: -1, Reason: err.Error()}
+		}
+		return t, true, nil
+	}
+	if s, ok := req.Get("Date"); ok {
+		t, err := parseHTTPDate(strings.TrimSpace(s))
+		if err != nil {
+			return t, true, &AuthError{Field: "date header", Offset: -1, Reason: err.Error()}
+		}
+		return t, true, nil
+	}
+	return time.Time{}, false, ErrNoTime
+}
+
+// payloadHash picks the HashedPayload (see PayloadSource for the order).
+func (v *V4) payloadHash(req *request.Request, opts *Options) {
+	f := v.Family
+	switch {
+	case opts.PayloadHash != "":
+		v.PayloadHash, v.PayloadSource = opts.PayloadHash, PayloadGiven
+		return
+	case v.Rules.S3:
+		if h, ok := req.Get(f.ContentSHA256Header); ok {
+			v.PayloadHash, v.PayloadSource = CanonicalHeaderValue(h), PayloadHeader
+			return
+		}
+		if v.Form == FormQuery {
+			if p, ok := queryValue(req.RawQuery, f.ContentSHA256Param); ok {
+				v.PayloadHash, v.PayloadSource = p, PayloadParam
+			} else {
+				v.PayloadHash, v.PayloadSource = UnsignedPayload, PayloadUnsigned
+			}
+			return
+		}
+	}
+	switch {
+	case !req.HasBody:
+		v.PayloadHash, v.PayloadSource = EmptySHA256, PayloadAssumedEmpty
+	case len(req.Body) == 0:
+		v.PayloadHash, v.PayloadSource = EmptySHA256, PayloadBody
+	default:
+		sum := sha256.Sum256(req.Body)
+		v.PayloadHash, v.PayloadSource = hex.EncodeToString(sum[:]), PayloadBody
+	}
+}
+
+// stringToSign builds the string to sign behind 64 bytes of room for
+// hmacPrefixed and fills AmzDate, Date, Scope, CanonicalRequestHash and
+// StringToSign from it.
+func (v *V4) stringToSign(crHash *[32]byte) []byte {
+	f := v.Family
+	n := 64 + len(f.Algorithm) + 16 + len(v.Region) + len(v.Service) + len(f.Terminator) + 64 + 16
+	buf := f.appendStringToSign(make([]byte, 64, n), v.AmzDate, v.Region, v.Service, crHash)
+	sts := string(buf[64:])
+	v.StringToSign = sts
+	d := len(f.Algorithm) + 1
+	v.AmzDate = sts[d : d+16]
+	v.Date = sts[d : d+8]
+	v.Scope = sts[d+17 : len(sts)-65]
+	v.CanonicalRequestHash = sts[len(sts)-64:]
+	return buf
+}
+
+// sign derives (or recalls) the keys and returns HMAC(kSigning, sts).
+func (v *V4) sign(secret credentials.Secret, opts *Options, sts []byte) [32]byte {
+	cache := opts.Cache
+	if cache == nil {
+		cache = defaultKeyCache
+	}
+	v.keys = cache.Keys(v.Family, secret, v.Date, v.Region, v.Service)
+	v.KDate, v.KRegion, v.KService, v.KSigning = v.keys.Date[:], v.keys.Region[:], v.keys.Service[:], v.keys.Signing[:]
+	return hmacPrefixed(&v.keys.Signing, sts)
+}
+
+func (v *V4) authorization(mac *[32]byte) string {
+	f := v.Family
+	var b strings.Builder
+	b.Grow(len(f.Algorithm) + len(v.AccessKeyID) + len(v.Scope) + len(v.SignedHeaders) + 64 + 41)
+	b.WriteString(f.Algorithm)
+	b.WriteString(" Credential=")
+	b.WriteString(v.AccessKeyID)
+	b.WriteByte('/')
+	b.WriteString(v.Scope)
+	b.WriteString(", SignedHeaders=")
+	b.WriteString(v.SignedHeaders)
+	b.WriteString(", Signature=")
+	var hx [64]byte
+	hex.Encode(hx[:], mac[:])
+	b.Write(hx[:])
+	return b.String()
+}
+
+// queryValue returns the decoded value of the first parameter named name.
+func queryValue(rawQuery, name string) (string, bool) {
+	for rest := rawQuery; rest != ""; {
+		var piece string
+		piece, rest, _ = strings.Cut(rest, "&")
+		k, val, _ := strings.Cut(piece, "=")
+		if k == name || decodeLenient(k, true) == name {
+			return decodeLenient(val, true), true
+		}
+	}
+	return "", false
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
