@@ -25,10 +25,10 @@ import (
 // authFilter drops the signing fields a presigned URL already carries: the
 // signer sets them anew (to the same values when they came from this URL).
 type authFilter struct {
-	f                     *Family
+	f                      *Family
 	dropExpires, dropToken bool
-	sawExpires            bool
-	token                 string // X-Amz-Security-Token as sent, when dropped
+	sawExpires             bool
+	token                  string // X-Amz-Security-Token as sent, when dropped
 }
 
 func (a *authFilter) drop(key, rawValue string) bool {
