@@ -59,7 +59,7 @@ func ColorPalette() Palette {
 const (
 	contextLines = 3
 	foldBytes    = 64
-	labelWidth   = 24
+	labelWidth   = 30
 )
 
 // Render writes r as text: a heading, one line per unit — equal units dim,
@@ -238,7 +238,7 @@ func renderDivergence(b *strings.Builder, r *Result, p Palette) {
 // long, with the LF as \n and "<end>" where the bytes end) and a caret
 // under that byte. The caret assumes one column per character.
 func caretLine(b *strings.Builder, p Palette, head string, wd int, all []byte, at int) {
-	const room = 40
+	const room = 60
 	start := at
 	for start > 0 && all[start-1] != '\n' && at-start < room {
 		start--
