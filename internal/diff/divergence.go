@@ -140,6 +140,9 @@ func describeChanged(r *Result, i int) string {
 		}
 		return fmt.Sprintf("%s: %s: server has %s, client has %s", w, what, quote(sc, len(sc)), quote(cc, len(cc)))
 	}
+	if bytes.Equal(bytes.TrimLeft(sc, " \t"), bytes.TrimLeft(cc, " \t")) {
+		return fmt.Sprintf("%s: leading space: server has %s, client has %s", w, quote(sc, 0), quote(cc, 0))
+	}
 	switch u.Label {
 	case "query":
 		return describeQuery(sb, cb)

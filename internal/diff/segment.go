@@ -92,8 +92,22 @@ func headerLine(b []byte, s *segment) {
 	if i <= 0 {
 		return // not a header: stays a loose line
 	}
-	name := string(bytes.ToLower(c[:i]))
+	name := asciiLower(c[:i])
 	s.key, s.label, s.loose = "\x02"+name, "header "+visibleString(name), false
+}
+
+// asciiLower folds A–Z only: header names are ASCII tokens (RFC 9110,
+// section 5.1), and folding other bytes could make two different names
+// equal (bytes.ToLower turns every invalid byte into U+FFFD).
+func asciiLower(b []byte) string {
+	l := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l[i] = c
+	}
+	return string(l)
 }
 
 // roleCanonicalRequest implements the canonical request's grammar:
