@@ -68,6 +68,11 @@ func Visible(b []byte) string {
 	return sb.String()
 }
 
+// VisibleFragment shows one line or an excerpt of one — a header value, a
+// line of a signed string — in Visible's notation, with LF escaped as \n and
+// no final-newline marker.
+func VisibleFragment(s string) string { return visibleString(s) }
+
 // visibleString shows a fragment that ends its line (a label, a value),
 // with LF escaped.
 func visibleString(s string) string {

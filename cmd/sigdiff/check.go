@@ -1,0 +1,101 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/sigdiff/sigdiff/internal/clientsig"
+	"github.com/sigdiff/sigdiff/internal/diagnose"
+	"github.com/sigdiff/sigdiff/internal/s3error"
+)
+
+type checkOptions struct {
+	client string
+	host   string
+	output outputOptions
+}
+
+// outputOptions are the flags every reporting command shares.
+type outputOptions struct {
+	json   bool
+	format string
+	color  string
+}
+
+func addOutputFlags(c *cobra.Command, o *outputOptions) {
+	f := c.Flags()
+	f.BoolVar(&o.json, "json", false, "print one JSON object (same as --format json)")
+	f.StringVar(&o.format, "format", "", "output format: text, json or markdown")
+	f.StringVar(&o.color, "color", "auto", "colour: auto, always or never (NO_COLOR and TERM=dumb turn auto off)")
+}
+
+func addCheckFlags(c *cobra.Command, o *checkOptions) {
+	f := c.Flags()
+	f.StringVar(&o.client, "client", "", "`FILE` holding what your client signed: canonical request and/or string to sign")
+	f.StringVar(&o.host, "host", "", "the `HOST` the request went to, to check the scope's region against it")
+	addOutputFlags(c, &o.output)
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	o := &checkOptions{}
+	c := &cobra.Command{
+		Use:   "check [flags] [FILE|-]",
+		Short: "diagnose a signature error body (the default command)",
+		Long: `Diagnose the body of a signature error: pasted on standard input, piped,
+or in FILE. Any form works: bare XML, an HTTP response, a curl -v
+transcript, a string literal of JSON/Python/Ruby/Go…, HTML-escaped, a log.`,
+		Example: `  sigdiff check error.xml
+  sigdiff check --client signer-debug.log error.xml
+  pbpaste | sigdiff check --json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(e, o, args) },
+	}
+	addCheckFlags(c, o)
+	return c
+}
+
+func runCheck(e *env, o *checkOptions, args []string) error {
+	format, err := outputFormat(o.output.format, o.output.json)
+	if err != nil {
+		return err
+	}
+	pal, err := palette(e, o.output.color)
+	if err != nil {
+		return err
+	}
+	name := ""
+	if len(args) == 1 {
+		name = args[0]
+	}
+	data, src, err := readInput(e, name, "error body")
+	if err != nil {
+		return err
+	}
+	body, err := s3error.Parse(data)
+	if err != nil {
+		return badInput(prefixed(src, err), "paste the whole response body, from <Error> to </Error>")
+	}
+	in := diagnose.Input{Body: body, Host: o.host}
+	if o.client != "" {
+		cdata, csrc, err := readInput(e, o.client, "client's signed strings")
+		if err != nil {
+			return err
+		}
+		if in.Client, err = clientsig.Parse(cdata); err != nil {
+			return badInput(prefixed(csrc, err))
+		}
+	}
+	rep := diagnose.Diagnose(in)
+	if err := render(e.stdout, rep, format, pal); err != nil {
+		return err
+	}
+	return verdictStatus(rep)
+}
+
+// verdictStatus maps the verdict to the exit status: 0 when nothing is
+// wrong or the error is fully explained, errMismatch (1) otherwise.
+func verdictStatus(rep *diagnose.Report) error {
+	if rep.Verdict == diagnose.NotASignatureError {
+		return nil
+	}
+	return errMismatch
+}

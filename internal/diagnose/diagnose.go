@@ -1,0 +1,277 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sigdiff/sigdiff/internal/clientsig"
+	"github.com/sigdiff/sigdiff/internal/diff"
+	"github.com/sigdiff/sigdiff/internal/s3error"
+)
+
+// Input is the evidence a diagnosis starts from.
+type Input struct {
+	Body   *s3error.Body
+	Client *clientsig.Signed // what the client signed, when given
+	Host   string            // the request's host, when known
+	// Recompute, when set, is sigdiff's own signing of the user's request
+	// (the "correct" view), with the signature the server expected.
+	Recomputed *Recomputed
+	// ReproducesProvided is true when Recomputed.Signature equals the
+	// signature the client sent.
+	HaveKey bool
+}
+
+// signatureCodes are the error codes that mean "the signature is wrong".
+var signatureCodes = map[string]bool{
+	"SignatureDoesNotMatch": true,
+	"SignatureNotMatch":     true, // some S3-compatibles
+}
+
+// Diagnose builds the report: facts from the body, its checks, the diffs
+// against whatever other view is given, then the verdict and the causes.
+func Diagnose(in Input) *Report {
+	b := in.Body
+	r := &Report{
+		Service:   b.Service,
+		Provider:  b.Provider,
+		InputForm: b.Form,
+		ErrorCode: b.Code,
+		Message:   b.Message,
+		Scheme:    b.Scheme,
+		Server:    serverView(b),
+		Missing:   nonNil(b.Missing),
+		Damage:    []Damage{},
+		Checks:    []Check{},
+		Facts:     []string{},
+		Diffs:     []*diff.Result{},
+		Causes:    []Cause{},
+		NextSteps: []string{},
+		body:      b,
+	}
+	for _, d := range b.Damage {
+		r.Damage = append(r.Damage, Damage(d))
+	}
+	for _, c := range s3error.Checks(b, in.Host) {
+		r.Checks = append(r.Checks, Check(c))
+	}
+	if in.Client != nil {
+		r.Client = &Client{
+			Form:             in.Client.Form,
+			CanonicalRequest: string(in.Client.CanonicalRequest),
+			StringToSign:     string(in.Client.StringToSign),
+			Signature:        in.Client.Signature,
+		}
+		r.compare(b.CanonicalRequest, in.Client.CanonicalRequest, b.StringToSign, in.Client.StringToSign)
+	}
+	r.Recomputed = in.Recomputed
+	if in.Recomputed != nil && in.Client == nil {
+		r.compare(b.CanonicalRequest, []byte(in.Recomputed.CanonicalRequest), b.StringToSign, []byte(in.Recomputed.StringToSign))
+	}
+	r.decide(in)
+	r.Causes = rank(r.Causes)
+	return r
+}
+
+// compare diffs the server's canonical request and string to sign against
+// another view's, where both sides have them.
+func (r *Report) compare(serverCR, clientCR, serverSTS, clientSTS []byte) {
+	if len(serverCR) > 0 && len(clientCR) > 0 {
+		r.Diffs = append(r.Diffs, diff.Compare("canonical_request", diff.Detect(serverCR), serverCR, clientCR))
+	}
+	if len(serverSTS) > 0 && len(clientSTS) > 0 {
+		r.Diffs = append(r.Diffs, diff.Compare("string_to_sign", diff.Detect(serverSTS), serverSTS, clientSTS))
+	}
+	for _, d := range r.Diffs {
+		if d.First != nil {
+			r.FirstDivergence = d.First
+			break
+		}
+	}
+}
+
+func serverView(b *s3error.Body) Server {
+	s := Server{
+		AccessKeyID:       b.AccessKeyID,
+		StringToSign:      string(b.StringToSign),
+		CanonicalRequest:  string(b.CanonicalRequest),
+		SignatureProvided: b.SignatureProvided,
+		Policy:            string(b.Policy),
+		Fields:            map[string]string{},
+	}
+	s.RequestTime, _ = b.Get("RequestTime")
+	s.ServerTime, _ = b.Get("ServerTime")
+	s.RequestID, _ = b.Get("RequestId")
+	s.HostID, _ = b.Get("HostId")
+	for _, f := range b.Fields {
+		switch f.Name {
+		case "Code", "Message", "StringToSign", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes":
+			continue
+		}
+		s.Fields[f.Name] = f.Text
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// decide picks the verdict. Order matters: a non-signature error is
+// explained by its code; a server whose own data disagrees cannot be
+// diffed against; then the views are compared.
+func (r *Report) decide(in Input) {
+	b := in.Body
+	r.explainCode()
+	if len(r.Damage) > 0 {
+		r.addCause("paste-damaged", Certain, fmt.Sprintf("%d place(s) where the text disagrees with its byte dump; the first in %s at byte %d: %s", len(r.Damage), r.Damage[0].Part, r.Damage[0].Offset, r.Damage[0].Note))
+	}
+	if !signatureCodes[b.Code] && b.Code != "" {
+		r.Verdict = NotASignatureError
+		if r.Headline == "" {
+			r.Headline = fmt.Sprintf("%s is not a signature mismatch: %s", b.Code, firstLine(b.Message))
+		}
+		return
+	}
+	if failed := r.failedCheck("canonical-request-hash"); failed != nil {
+		r.Verdict = ServerDataInconsistent
+		r.Headline = "the server's own data is inconsistent: " + failed.Detail
+		if !b.HasCanonicalRequestBytes {
+			r.Facts = append(r.Facts, "there is no CanonicalRequestBytes dump: the pasted text may have lost carriage returns or trailing spaces")
+			r.NextSteps = append(r.NextSteps, "paste the body with its CanonicalRequestBytes and StringToSignBytes fields")
+		}
+		return
+	}
+	if len(b.StringToSign) == 0 && len(b.CanonicalRequest) == 0 {
+		r.addCause("server-detail-missing", Certain, "the body carries no StringToSign or CanonicalRequest")
+	}
+	r.judgeViews(in)
+}
+
+// judgeViews decides between the verdicts that compare views.
+func (r *Report) judgeViews(in Input) {
+	b := in.Body
+	switch {
+	case in.Recomputed != nil && in.Recomputed.ServerSignature != "" && sameSignature(in.Recomputed.ServerSignature, b.SignatureProvided):
+		r.Verdict = KeyMismatch
+		r.Headline = "your key signs the server's string to sign to exactly the signature you sent: the server holds a different secret for this access key id"
+		r.Facts = append(r.Facts, "HMAC(your key, server's string to sign) = SignatureProvided")
+		r.addCause("secret-key-mismatch", Reproduced, "HMAC with your key over the server's string to sign reproduces SignatureProvided "+b.SignatureProvided)
+	case in.Recomputed != nil && in.Client == nil && in.Recomputed.Signature != "" && sameSignature(in.Recomputed.Signature, b.SignatureProvided) && r.FirstDivergence != nil:
+		r.Verdict = RequestChangedInTransit
+		r.Headline = "your request as given signs to exactly the signature sent, but the server saw a different request: something between client and server changed " + r.FirstDivergence.Label
+		r.Facts = append(r.Facts, "recomputing your request reproduces SignatureProvided", "the server's canonical request differs from it")
+		r.causesFromDiffs()
+	case r.FirstDivergence != nil:
+		r.Verdict = ClientSignedDifferently
+		r.Headline = "your client signed something else than the server computed; first difference: " + r.FirstDivergence.Label
+		r.causesFromDiffs()
+	case len(r.Diffs) > 0:
+		// Both views agree byte for byte: what was signed is right, so
+		// the signature can only differ through the key.
+		r.Verdict = KeyMismatch
+		r.Headline = "your client signed exactly what the server computed; the signatures still differ, so the secret key differs"
+		r.Facts = append(r.Facts, "client and server strings are byte-identical")
+		if in.HaveKey && in.Recomputed != nil && in.Recomputed.ServerSignature != "" {
+			r.Facts = append(r.Facts, "your key gives "+in.Recomputed.ServerSignature+", the client sent "+b.SignatureProvided)
+			r.addCause("secret-key-polluted", Possible, "the key you gave does not reproduce the signature sent either: the client may use another secret, or the same one with a stray character")
+		}
+		r.addCause("secret-key-mismatch", Likely, "client and server signed identical strings but the signatures differ")
+	default:
+		r.Verdict = Undetermined
+		r.Headline = undeterminedHeadline(b)
+		r.NextSteps = append(r.NextSteps,
+			"give what your client signed with --client FILE (a canonical request or string to sign from its debug log) to see where it differs",
+			"give the request with --request FILE and your key (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile) to recompute the signature")
+	}
+}
+
+func undeterminedHeadline(b *s3error.Body) string {
+	switch {
+	case len(b.StringToSign) == 0 && len(b.CanonicalRequest) == 0:
+		return "the server rejected the signature but says nothing of what it signed: verify the request with your key instead"
+	case len(b.CanonicalRequest) == 0:
+		return "the server rejected the signature; it shows its string to sign but no canonical request"
+	}
+	return "the server rejected the signature; below is exactly what it signed — compare it with what your client signed"
+}
+
+func (r *Report) failedCheck(id string) *Check {
+	for i := range r.Checks {
+		if r.Checks[i].ID == id && !r.Checks[i].OK {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// sameSignature compares hex signatures case-insensitively (some servers
+// echo upper-case hex) and base64 ones exactly.
+func sameSignature(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	return a != "" && (a == b || strings.EqualFold(a, b) && isHex(a) && isHex(b))
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+// addCause appends a cause from the catalogue, keeping the strongest
+// evidence when an id is already listed.
+func (r *Report) addCause(id, confidence, evidence string) {
+	e, _ := Lookup(id) // every id used here is in the catalogue (TestRules_idsInCatalogue)
+	for i, c := range r.Causes {
+		if c.ID == id {
+			if strength(confidence) > strength(c.Confidence) {
+				r.Causes[i].Confidence, r.Causes[i].Evidence = confidence, evidence
+			}
+			return
+		}
+	}
+	r.Causes = append(r.Causes, Cause{ID: id, Summary: e.Summary, Fix: e.Fix, Evidence: evidence, Confidence: confidence})
+}
+
+func strength(c string) int {
+	switch c {
+	case Reproduced:
+		return 4
+	case Certain:
+		return 3
+	case Likely:
+		return 2
+	}
+	return 1
+}
+
+// rank orders causes by confidence, keeping the rules' order within one
+// level; paste damage is a fact about the paste, never the lead cause
+// when another one is known.
+func rank(cs []Cause) []Cause {
+	out := make([]Cause, 0, len(cs))
+	for s := 4; s >= 1; s-- {
+		for _, c := range cs {
+			if strength(c.Confidence) == s && c.ID != "paste-damaged" {
+				out = append(out, c)
+			}
+		}
+	}
+	for _, c := range cs {
+		if c.ID == "paste-damaged" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
