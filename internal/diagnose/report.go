@@ -70,26 +70,26 @@ type Check struct {
 // Report is the whole diagnosis; the renderers in internal/report print it
 // and --json emits it as is.
 type Report struct {
-	Service         string            `json:"service"`
-	Provider        string            `json:"provider,omitempty"`
-	InputForm       string            `json:"input_form"`
-	ErrorCode       string            `json:"error_code"`
-	Message         string            `json:"message"`
-	Scheme          string            `json:"scheme"`
-	Server          Server            `json:"server"`
-	Missing         []string          `json:"missing"`
-	Damage          []Damage          `json:"damage"`
-	Checks          []Check           `json:"checks"`
-	Verdict         string            `json:"verdict"`
-	Headline        string            `json:"headline"`
-	Facts           []string          `json:"facts"`
-	Client          *Client           `json:"client"`
-	Recomputed      *Recomputed       `json:"recomputed,omitempty"`
-	FirstDivergence *diff.Divergence  `json:"first_divergence"`
-	Diffs           []*diff.Result    `json:"diffs"`
-	Causes          []Cause           `json:"causes"`
-	NextSteps       []string          `json:"next_steps"`
-	body            *s3error.Body // for renderers that want more
+	Service         string           `json:"service"`
+	Provider        string           `json:"provider,omitempty"`
+	InputForm       string           `json:"input_form"`
+	ErrorCode       string           `json:"error_code"`
+	Message         string           `json:"message"`
+	Scheme          string           `json:"scheme"`
+	Server          Server           `json:"server"`
+	Missing         []string         `json:"missing"`
+	Damage          []Damage         `json:"damage"`
+	Checks          []Check          `json:"checks"`
+	Verdict         string           `json:"verdict"`
+	Headline        string           `json:"headline"`
+	Facts           []string         `json:"facts"`
+	Client          *Client          `json:"client"`
+	Recomputed      *Recomputed      `json:"recomputed,omitempty"`
+	FirstDivergence *diff.Divergence `json:"first_divergence"`
+	Diffs           []*diff.Result   `json:"diffs"`
+	Causes          []Cause          `json:"causes"`
+	NextSteps       []string         `json:"next_steps"`
+	body            *s3error.Body    // for renderers that want more
 }
 
 // Client is what the client signed, as given with --client.
