@@ -45,7 +45,28 @@ func CanonicalRequest(method, canonicalURI, canonicalQueryString, canonicalHeade
 // S3 never normalizes: "my-object//example//photo.user" is a key of its own
 // (aws-sig-v4-test-suite classic/normalize-path/normalize-path.txt).
 func CanonicalURI(rawPath string, r Rules) string {
-	return string(appendCanonicalURI(make([]byte, 0, 3*(len(rawPath)+1)), rawPath, r))
+	return string(appendCanonicalURI(make([]byte, 0, canonicalURILen(rawPath, r)), rawPath, r))
+}
+
+// canonicalURILen bounds the length of CanonicalURI(rawPath, r) closely:
+// exactly in the common cases, so the canonical request is allocated once
+// and not much larger than it needs.
+func canonicalURILen(rawPath string, r Rules) int {
+	switch {
+	case rawPath == "":
+		return 1
+	case r.DoubleEncode:
+		n := len(rawPath) + 1 // normalization adds at most the leading '/'
+		for i := 0; i < len(rawPath); i++ {
+			if !keeps(rawPath[i], true) {
+				n += 2
+			}
+		}
+		return n
+	case !r.Normalize && isRecoded(rawPath, true, false):
+		return len(rawPath)
+	}
+	return 3*len(rawPath) + 1
 }
 
 func appendCanonicalURI(dst []byte, rawPath string, r Rules) []byte {

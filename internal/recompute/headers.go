@@ -41,8 +41,25 @@ var ignoredHeaders = []string{
 }
 
 func isIgnored(name string) bool {
-	_, found := slices.BinarySearchFunc(ignoredHeaders, name, func(e, n string) int { return compareFold(e, n) })
-	return found
+	for _, h := range ignoredHeaders {
+		if equalFold(h, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFold is strings.EqualFold for ASCII header names, length first.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] && lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func lowerASCII(c byte) byte {
@@ -145,22 +162,73 @@ func appendHeaderValue(dst []byte, v string) []byte {
 	return dst
 }
 
-// hdr is one header to sign: name as sent (or lower case when the signer
-// adds it) and value as sent.
+// hdr is one header to sign: its name (lower case once lowerNames ran)
+// and its value as sent.
 type hdr struct {
 	name, value string
 }
 
-func sortHeaders(hs []hdr) {
-	slices.SortStableFunc(hs, func(a, b hdr) int { return compareFold(a.name, b.name) })
+// lowerNames lower-cases the names of hs, writing those that need it into
+// one buffer, so that sorting and grouping compare with plain string order.
+func lowerNames(hs []hdr) {
+	n := 0
+	for _, h := range hs {
+		if hasUpper(h.name) {
+			n += len(h.name)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	buf := make([]byte, 0, n)
+	for i := range hs {
+		if hasUpper(hs[i].name) {
+			off := len(buf)
+			buf = appendLower(buf, hs[i].name)
+			hs[i].name = frozen(buf[off:]) // buf never grows past n: never moves
+		}
+	}
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// sortHeaders appends hs to dst in name order, repeated names in the order
+// sent. It sorts indices, not the headers, so no string is moved while
+// sorting (nor a GC write barrier paid).
+func sortHeaders(dst, hs []hdr) []hdr {
+	var stack [32]int32
+	idx := stack[:0]
+	if len(hs) > len(stack) {
+		idx = make([]int32, 0, len(hs))
+	}
+	for i := range hs {
+		idx = append(idx, int32(i))
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := strings.Compare(hs[a].name, hs[b].name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, i := range idx {
+		dst = append(dst, hs[i])
+	}
+	return dst
 }
 
 // canonicalHeadersLen bounds the length of the canonical headers and signed
-// headers of hs, so the canonical request is allocated once.
+// headers of the sorted hs, so the canonical request is allocated once.
 func canonicalHeadersLen(hs []hdr) (headers, signed int) {
 	for i, h := range hs {
 		headers += len(h.name) + len(h.value) + 2
-		if i == 0 || !strings.EqualFold(hs[i-1].name, h.name) {
+		if i == 0 || hs[i-1].name != h.name {
 			signed += len(h.name) + 1
 		}
 	}
@@ -170,10 +238,10 @@ func canonicalHeadersLen(hs []hdr) (headers, signed int) {
 // appendCanonicalHeaders appends the CanonicalHeaders of the sorted hs.
 func appendCanonicalHeaders(dst []byte, hs []hdr) []byte {
 	for i := 0; i < len(hs); {
-		dst = appendLower(dst, hs[i].name)
+		dst = append(dst, hs[i].name...)
 		dst = append(dst, ':')
 		j := i
-		for ; j < len(hs) && compareFold(hs[j].name, hs[i].name) == 0; j++ {
+		for ; j < len(hs) && hs[j].name == hs[i].name; j++ {
 			if j > i {
 				dst = append(dst, ',')
 			}
@@ -188,13 +256,13 @@ func appendCanonicalHeaders(dst []byte, hs []hdr) []byte {
 // appendSignedHeaders appends the SignedHeaders of the sorted hs.
 func appendSignedHeaders(dst []byte, hs []hdr) []byte {
 	for i := range hs {
-		if i > 0 && compareFold(hs[i-1].name, hs[i].name) == 0 {
+		if i > 0 && hs[i-1].name == hs[i].name {
 			continue
 		}
 		if i > 0 {
 			dst = append(dst, ';')
 		}
-		dst = appendLower(dst, hs[i].name)
+		dst = append(dst, hs[i].name...)
 	}
 	return dst
 }
@@ -203,7 +271,7 @@ func appendSignedHeaders(dst []byte, hs []hdr) []byte {
 // keepDate keeps the request's own date header as sent (the signing time
 // came from it); otherwise a given time replaces it, as an SDK re-signing
 // the request would.
-func (v *V4) headers(req *request.Request, creds credentials.Credentials, opts *Options, keepDate bool) []hdr {
+func (v *V4) headers(hs []hdr, req *request.Request, creds credentials.Credentials, opts *Options, keepDate bool) []hdr {
 	f := v.Family
 	header := v.Form == FormHeader
 	var want []string
@@ -215,26 +283,25 @@ func (v *V4) headers(req *request.Request, creds credentials.Credentials, opts *
 			_, ok := slices.BinarySearchFunc(want, name, compareFold)
 			return ok
 		}
-		if opts.OmitSessionToken && strings.EqualFold(name, f.SecurityTokenHeader) {
+		if opts.OmitSessionToken && equalFold(name, f.SecurityTokenHeader) {
 			return false
 		}
 		return !isIgnored(name)
 	}
 
-	hs := make([]hdr, 0, len(req.Header)+4)
 	var haveHost, haveDate, haveToken, haveSHA bool
 	for _, h := range req.Header {
 		switch {
-		case strings.EqualFold(h.Name, "host"):
+		case equalFold(h.Name, "host"):
 			haveHost = true
-		case strings.EqualFold(h.Name, f.DateHeader):
+		case equalFold(h.Name, f.DateHeader):
 			if header && !keepDate {
 				continue // replaced below
 			}
 			haveDate = true
-		case strings.EqualFold(h.Name, f.SecurityTokenHeader):
+		case equalFold(h.Name, f.SecurityTokenHeader):
 			haveToken = true
-		case strings.EqualFold(h.Name, f.ContentSHA256Header):
+		case equalFold(h.Name, f.ContentSHA256Header):
 			haveSHA = true
 		}
 		if signs(h.Name) {
@@ -242,6 +309,9 @@ func (v *V4) headers(req *request.Request, creds credentials.Credentials, opts *
 		}
 	}
 	add := func(name, value string, sign bool) {
+		if v.Added == nil {
+			v.Added = v.added[:0]
+		}
 		v.Added = append(v.Added, request.Field{Name: name, Value: value})
 		if sign && signs(name) {
 			hs = append(hs, hdr{name, value})
@@ -259,6 +329,7 @@ func (v *V4) headers(req *request.Request, creds credentials.Credentials, opts *
 	if !haveHost && req.Host != "" && signs("host") {
 		hs = append(hs, hdr{"host", req.Host})
 	}
+	lowerNames(hs)
 	if want != nil {
 		hs = v.supplyMissing(hs, want, req)
 	}
@@ -272,7 +343,7 @@ func (v *V4) supplyMissing(hs []hdr, want []string, req *request.Request) []hdr 
 	for _, name := range want {
 		found := false
 		for _, h := range hs {
-			if strings.EqualFold(h.name, name) {
+			if h.name == name {
 				found = true
 				break
 			}

@@ -53,7 +53,12 @@ func (v *V4) presignQuery(q *queryBuilder, req *request.Request, creds credentia
 	f := v.Family
 	fromCreds := !creds.SessionToken.Empty()
 	a := authFilter{f: f, dropExpires: opts.Expires > 0, dropToken: fromCreds || opts.OmitSessionToken}
-	q.parse(req.RawQuery, &a)
+	token := creds.SessionToken.Reveal()
+	room := 3*(len(f.Algorithm)+len(v.AccessKeyID)+len(v.Region)+len(v.Service)+len(f.Terminator)+len(token)) + 16 + 20 + 4*len(hs)
+	for _, h := range hs {
+		room += 3 * len(h.name)
+	}
+	q.parse(req.RawQuery, &a, room)
 	if !a.dropExpires && !a.sawExpires {
 		return "", ErrNoExpires
 	}
@@ -89,10 +94,10 @@ func (v *V4) presignQuery(q *queryBuilder, req *request.Request, creds credentia
 	switch {
 	case fromCreds && !opts.OmitSessionToken:
 		off = len(q.arena)
-		q.arena = appendURIEncode(q.arena, creds.SessionToken.Reveal(), false)
+		q.arena = appendURIEncode(q.arena, token, false)
 		q.add(f.SecurityTokenParam, off)
 	case fromCreds:
-		omittedToken = string(appendURIEncode(nil, creds.SessionToken.Reveal(), false))
+		omittedToken = string(appendURIEncode(nil, token, false))
 	default:
 		omittedToken = a.token
 	}

@@ -23,52 +23,54 @@ import (
 // (without the '?', still encoded).
 func CanonicalQueryString(rawQuery string) string {
 	var q queryBuilder
-	q.parse(rawQuery, nil)
-	q.finish()
-	return string(q.appendTo(make([]byte, 0, q.size())))
+	q.parse(rawQuery, nil, 0)
+	order := q.finish(nil)
+	return string(q.appendTo(make([]byte, 0, q.size()), order))
 }
 
-// param is one query parameter, name and value already canonical.
-type param struct{ key, value string }
-
-// span locates a canonical component: either a substring of the raw query
-// (when it was already canonical) or a run of queryBuilder.arena.
-type span struct {
-	s        string
-	off, end int
-	arena    bool
+// param is one query parameter, name and value canonical. Until finish,
+// a component that needed re-encoding is a run [off, end) of the arena.
+type param struct {
+	key, value         string
+	ko, ke, vo, ve     int32
+	inArenaK, inArenaV bool
 }
 
-// queryBuilder collects parameters; the components that need re-encoding
-// are written into one arena, turned into a string once, so a query of any
-// size costs two allocations.
+// queryBuilder collects parameters. The components that need re-encoding
+// are written into one arena, sized once and frozen into a string at the
+// end, so a query of any size costs two allocations. Queries are capped by
+// maxRequestPart, so int32 offsets suffice.
 type queryBuilder struct {
-	spans [][2]span
 	arena []byte
 	ps    []param
 }
 
-func (q *queryBuilder) component(s string, plusIsSpace bool) span {
-	if isRecoded(s, false, plusIsSpace) {
-		return span{s: s}
+// component canonicalizes one raw name or value: s itself when it is
+// canonical already, else a run of the arena.
+func (q *queryBuilder) component(s string) (str string, off, end int32, inArena bool) {
+	if isRecoded(s, false, true) {
+		return s, 0, 0, false
 	}
-	off := len(q.arena)
-	q.arena = appendRecode(q.arena, s, false, plusIsSpace)
-	return span{off: off, end: len(q.arena), arena: true}
-}
-
-// add adds the parameter key (canonical already: the signing fields' names
-// are unreserved characters) whose canonical value is q.arena[off:].
-func (q *queryBuilder) add(key string, off int) {
-	q.spans = append(q.spans, [2]span{{s: key}, {off: off, end: len(q.arena), arena: true}})
+	o := len(q.arena)
+	q.arena = appendRecode(q.arena, s, false, true)
+	return "", int32(o), int32(len(q.arena)), true
 }
 
 // parse adds the parameters of rawQuery; a, when not nil, leaves out the
-// signing fields of a presigned URL (by canonical name).
-func (q *queryBuilder) parse(rawQuery string, a *authFilter) {
-	if q.spans == nil {
-		q.spans = make([][2]span, 0, strings.Count(rawQuery, "&")+8)
+// signing fields of a presigned URL (by canonical name), and room is made
+// for the arena bytes they will add (authBytes).
+func (q *queryBuilder) parse(rawQuery string, a *authFilter, authBytes int) {
+	if rawQuery == "" && a == nil {
+		return
 	}
+	extra := 0
+	if a != nil {
+		extra = authParams
+	}
+	q.ps = make([]param, 0, strings.Count(rawQuery, "&")+1+extra)
+	// Re-encoding at most triples a component: sized once, the arena does
+	// not grow. (It may: offsets stay valid, it is frozen only in finish.)
+	q.arena = make([]byte, 0, 3*len(rawQuery)+authBytes)
 	for rest := rawQuery; rest != ""; {
 		var piece string
 		piece, rest, _ = strings.Cut(rest, "&")
@@ -76,42 +78,63 @@ func (q *queryBuilder) parse(rawQuery string, a *authFilter) {
 			continue
 		}
 		k, v, _ := strings.Cut(piece, "=")
-		ks := q.component(k, true)
+		var p param
+		p.key, p.ko, p.ke, p.inArenaK = q.component(k)
 		if a != nil {
-			name := ks.s
-			if ks.arena {
-				name = string(q.arena[ks.off:ks.end]) // rare: a needlessly encoded name
+			name := p.key
+			if p.inArenaK {
+				name = string(q.arena[p.ko:p.ke]) // rare: a needlessly encoded name
 			}
 			if a.drop(name, v) {
-				if ks.arena {
-					q.arena = q.arena[:ks.off]
+				if p.inArenaK {
+					q.arena = q.arena[:p.ko]
 				}
 				continue
 			}
 		}
-		q.spans = append(q.spans, [2]span{ks, q.component(v, true)})
+		p.value, p.vo, p.ve, p.inArenaV = q.component(v)
+		q.ps = append(q.ps, p)
 	}
 }
 
-// finish resolves the spans into strings and sorts the parameters.
-func (q *queryBuilder) finish() {
-	a := string(q.arena)
-	resolve := func(sp span) string {
-		if sp.arena {
-			return a[sp.off:sp.end]
+// add adds the parameter key (canonical already: the signing fields' names
+// are unreserved characters) whose canonical value is q.arena[off:].
+func (q *queryBuilder) add(key string, off int) {
+	q.ps = append(q.ps, param{key: key, vo: int32(off), ve: int32(len(q.arena)), inArenaV: true})
+}
+
+// authParams is how many signing fields presignQuery adds at most.
+const authParams = 6
+
+// finish resolves the arena runs into strings and returns the indices of
+// the parameters in canonical order, appended to order (the caller's room,
+// usually on its stack).
+func (q *queryBuilder) finish(order []int32) []int32 {
+	a := frozen(q.arena)
+	for i := range q.ps {
+		p := &q.ps[i]
+		if p.inArenaK {
+			p.key = a[p.ko:p.ke]
 		}
-		return sp.s
+		if p.inArenaV {
+			p.value = a[p.vo:p.ve]
+		}
 	}
-	q.ps = make([]param, len(q.spans))
-	for i, kv := range q.spans {
-		q.ps[i] = param{resolve(kv[0]), resolve(kv[1])}
+	// Sort indices: moving 48-byte params with pointers costs more.
+	if len(q.ps) > cap(order) {
+		order = make([]int32, 0, len(q.ps))
 	}
-	slices.SortFunc(q.ps, func(a, b param) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
+	for i := range q.ps {
+		order = append(order, int32(i))
+	}
+	ps := q.ps
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := strings.Compare(ps[a].key, ps[b].key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.value, b.value)
+		return strings.Compare(ps[a].value, ps[b].value)
 	})
+	return order
 }
 
 func (q *queryBuilder) size() int {
@@ -122,8 +145,9 @@ func (q *queryBuilder) size() int {
 	return n
 }
 
-func (q *queryBuilder) appendTo(dst []byte) []byte {
-	for i, p := range q.ps {
+func (q *queryBuilder) appendTo(dst []byte, order []int32) []byte {
+	for i, j := range order {
+		p := &q.ps[j]
 		if i > 0 {
 			dst = append(dst, '&')
 		}

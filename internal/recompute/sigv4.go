@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/sigdiff/sigdiff/internal/credentials"
 	"github.com/sigdiff/sigdiff/internal/request"
@@ -61,7 +62,8 @@ type V4 struct {
 	// with an empty value.
 	MissingSignedHeaders []string
 
-	keys Keys
+	keys  Keys
+	added [3]request.Field // backs Added
 }
 
 // SigV4 recomputes the signing of req with creds at opts.Time (or the
@@ -80,11 +82,13 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	v.setTime(t)
+	sts := v.beginStringToSign(t)
 
 	v.payloadHash(req, &opts)
-	hs := v.headers(req, creds, &opts, fromRequest)
-	sortHeaders(hs)
+	// Most requests need no allocation for the header lists.
+	var stack, sorted [32]hdr
+	hs := v.headers(stack[:0], req, creds, &opts, fromRequest)
+	hs = sortHeaders(sorted[:0], hs)
 	hLen, shLen := canonicalHeadersLen(hs)
 
 	var q queryBuilder
@@ -94,27 +98,28 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 			return nil, err
 		}
 	} else {
-		q.parse(req.RawQuery, nil)
+		q.parse(req.RawQuery, nil, 0)
 	}
-	q.finish()
+	var stackOrder [32]int32
+	order := q.finish(stackOrder[:0])
 
 	// One buffer, sized from above, holds the canonical request; the
 	// part fields are slices of it.
 	raw := req.RawPath
-	buf := make([]byte, 0, len(v.Method)+3*(len(raw)+1)+q.size()+hLen+shLen+len(v.PayloadHash)+5)
+	buf := make([]byte, 0, len(v.Method)+canonicalURILen(raw, v.Rules)+q.size()+hLen+shLen+len(v.PayloadHash)+5)
 	buf = append(buf, v.Method...)
 	buf = append(buf, '\n')
 	uri := len(buf)
 	buf = appendCanonicalURI(buf, raw, v.Rules)
 	query := len(buf) + 1
-	buf = q.appendTo(append(buf, '\n'))
+	buf = q.appendTo(append(buf, '\n'), order)
 	headers := len(buf) + 1
 	buf = appendCanonicalHeaders(append(buf, '\n'), hs)
 	signed := len(buf) + 1
 	buf = appendSignedHeaders(append(buf, '\n'), hs)
 	payload := len(buf) + 1
 	buf = append(append(buf, '\n'), v.PayloadHash...)
-	cr := string(buf)
+	cr := frozen(buf)
 	v.CanonicalRequest = cr
 	v.CanonicalURI = cr[uri : query-1]
 	v.CanonicalQueryString = cr[query : headers-1]
@@ -123,7 +128,7 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	v.PayloadHash = cr[payload:]
 
 	sum := sha256.Sum256(buf)
-	sts := v.stringToSign(&sum)
+	sts = v.finishStringToSign(sts, &sum)
 	if creds.Secret.Empty() {
 		return v, nil
 	}
@@ -157,13 +162,6 @@ func newV4(creds credentials.Credentials, opts *Options) (*V4, error) {
 		v.Form = FormQuery
 	}
 	return v, nil
-}
-
-func (v *V4) setTime(t time.Time) {
-	var b [16]byte
-	v.Time = t.UTC()
-	v.AmzDate = string(appendAmzDate(b[:0], t))
-	v.Date = v.AmzDate[:8]
 }
 
 // signingTime returns Options.Time, else the time the request carries:
@@ -232,20 +230,32 @@ func (v *V4) payloadHash(req *request.Request, opts *Options) {
 	}
 }
 
-// stringToSign builds the string to sign behind 64 bytes of room for
-// hmacPrefixed and fills AmzDate, Date, Scope, CanonicalRequestHash and
-// StringToSign from it.
-func (v *V4) stringToSign(crHash *[32]byte) []byte {
+// beginStringToSign allocates the string to sign, 64 bytes of room for
+// hmacPrefixed in front, and writes its first three lines; AmzDate, Date
+// and Scope are slices of it. finishStringToSign appends the hash.
+func (v *V4) beginStringToSign(t time.Time) []byte {
 	f := v.Family
-	n := 64 + len(f.Algorithm) + 16 + len(v.Region) + len(v.Service) + len(f.Terminator) + 64 + 16
-	buf := f.appendStringToSign(make([]byte, 64, n), v.AmzDate, v.Region, v.Service, crHash)
-	sts := string(buf[64:])
-	v.StringToSign = sts
-	d := len(f.Algorithm) + 1
-	v.AmzDate = sts[d : d+16]
-	v.Date = sts[d : d+8]
-	v.Scope = sts[d+17 : len(sts)-65]
-	v.CanonicalRequestHash = sts[len(sts)-64:]
+	v.Time = t.UTC()
+	n := 64 + len(f.Algorithm) + 1 + 16 + 1 + 8 + len(v.Region) + len(v.Service) + len(f.Terminator) + 3 + 1 + 64
+	buf := append(make([]byte, 64, n), f.Algorithm...)
+	buf = append(buf, '\n')
+	d := len(buf)
+	buf = appendAmzDate(buf, v.Time)
+	buf = append(buf, '\n')
+	s := len(buf)
+	buf = f.appendScope(buf, frozen(buf[d:d+8]), v.Region, v.Service)
+	// These bytes are never written again (the hash goes after them and
+	// hmacPrefixed writes before them), so they can back strings.
+	v.AmzDate = frozen(buf[d : d+16])
+	v.Date = v.AmzDate[:8]
+	v.Scope = frozen(buf[s:])
+	return append(buf, '\n')
+}
+
+func (v *V4) finishStringToSign(buf []byte, crHash *[32]byte) []byte {
+	buf = hex.AppendEncode(buf, crHash[:])
+	v.StringToSign = frozen(buf[64:])
+	v.CanonicalRequestHash = v.StringToSign[len(v.StringToSign)-64:]
 	return buf
 }
 
@@ -292,3 +302,8 @@ func queryValue(rawQuery, name string) (string, bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// frozen returns the bytes of b as a string without copying them. b must
+// never be written again: the canonical request buffer is built once, then
+// only read (hashed and sliced), which is how strings.Builder.String works.
+func frozen(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -29,11 +29,11 @@ func FromCanonicalRequest(canonicalRequest string, creds credentials.Credentials
 	if opts.Time.IsZero() {
 		return nil, ErrNoTime
 	}
-	v.setTime(opts.Time)
+	sts := v.beginStringToSign(opts.Time)
 	v.CanonicalRequest = canonicalRequest
 	v.Method, v.CanonicalURI, v.CanonicalQueryString, v.CanonicalHeaders, v.SignedHeaders, v.PayloadHash, _ = splitCanonicalRequest(canonicalRequest)
 	sum := sha256.Sum256([]byte(canonicalRequest))
-	sts := v.stringToSign(&sum)
+	sts = v.finishStringToSign(sts, &sum)
 	if creds.Secret.Empty() {
 		return v, nil
 	}
