@@ -1,0 +1,312 @@
+package s3error
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// The XML reader is tolerant on purpose: pastes are truncated, hand-edited
+// (Fine Uploader's example has a literal "<your bucket>" inside
+// CanonicalRequest), and encoding/xml (so etree) turns CR into LF, while the
+// text fields must keep what was pasted. It takes an element's text as
+// everything up to its own closing tag, so stray "<…>" inside text stays
+// text. etree is used to tell the user when the XML is not well-formed.
+
+// maxBodies bounds how many <Error> elements of one paste are read (an SDK
+// message can repeat the body, the first copy cut short).
+const maxBodies = 8
+
+// maxFields bounds the fields read from one body.
+const maxFields = 512
+
+type tag struct {
+	pos, end int // s[pos:end] is the tag
+	name     string
+	close    bool
+	self     bool
+}
+
+// tagIndex lists the tags of s in one pass, and where each name closes.
+type tagIndex struct {
+	tags   []tag
+	closes map[string][]int // name -> positions of "</name>"
+}
+
+func indexTags(s string) *tagIndex {
+	ix := &tagIndex{closes: map[string][]int{}}
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			break
+		}
+		j += i
+		t := tag{pos: j}
+		k := j + 1
+		if k < len(s) && s[k] == '/' {
+			t.close = true
+			k++
+		}
+		t.name = tagName(s[k:])
+		if t.name == "" {
+			i = j + 1
+			continue
+		}
+		end := strings.IndexByte(s[k:min(len(s), k+4096)], '>')
+		if end < 0 {
+			t.end = -1
+			ix.tags = append(ix.tags, t)
+			i = k
+			continue
+		}
+		t.end = k + end + 1
+		t.self = !t.close && s[t.end-2] == '/'
+		ix.tags = append(ix.tags, t)
+		if t.close {
+			ix.closes[t.name] = append(ix.closes[t.name], j)
+		}
+		i = t.end
+	}
+	return ix
+}
+
+func tagName(s string) string {
+	n := 0
+	for n < len(s) && n < 128 {
+		c := s[n]
+		if c == '_' || c == ':' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || (n > 0 && (c == '-' || c == '.' || ('0' <= c && c <= '9'))) {
+			n++
+			continue
+		}
+		break
+	}
+	name := s[:n]
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}
+
+// nextTag returns the index of the first tag at or after pos.
+func (ix *tagIndex) nextTag(pos int) int {
+	return sort.Search(len(ix.tags), func(i int) bool { return ix.tags[i].pos >= pos })
+}
+
+// closeAfter returns the position of the first "</name>" at or after pos, or -1.
+func (ix *tagIndex) closeAfter(name string, pos int) int {
+	c := ix.closes[name]
+	i := sort.SearchInts(c, pos)
+	if i < len(c) {
+		return c[i]
+	}
+	return -1
+}
+
+type xmlReader struct {
+	s       string
+	ix      *tagIndex
+	fields  []Field
+	missing []string
+	notes   []string
+}
+
+// extractXML reads the best <Error> body of s, or nil when s has none.
+func extractXML(s string) *Body {
+	ix := indexTags(s)
+	var starts []int
+	for i := 0; i < len(ix.tags) && len(starts) < maxBodies; i++ {
+		t := ix.tags[i]
+		if t.close || (t.name != "Error" && t.name != "ErrorResponse") {
+			continue
+		}
+		starts = append(starts, i)
+		if t.end < 0 {
+			break
+		}
+		end := ix.closeAfter(t.name, t.end)
+		if end < 0 {
+			break
+		}
+		i = ix.nextTag(end+1) - 1
+	}
+	if len(starts) == 0 {
+		for i, t := range ix.tags {
+			if !t.close && t.name == "Code" {
+				starts = append(starts, i)
+				break
+			}
+		}
+	}
+	var best *Body
+	for _, st := range starts {
+		b := readBody(s, ix, st)
+		if best == nil || len(b.Fields)-2*len(b.Missing) > len(best.Fields)-2*len(best.Missing) {
+			best = b
+		}
+	}
+	if best == nil || len(best.Fields) == 0 {
+		return nil
+	}
+	return best
+}
+
+func readBody(s string, ix *tagIndex, st int) *Body {
+	r := &xmlReader{s: s, ix: ix}
+	t := ix.tags[st]
+	if t.name != "Code" {
+		if t.end < 0 {
+			return &Body{Missing: []string{"element " + t.name + " cut inside its tag"}}
+		}
+		if t.self {
+			return &Body{}
+		}
+		end := ix.closeAfter(t.name, t.end)
+		if end < 0 {
+			r.read(t.end, len(s), 0)
+			r.missing = append(r.missing, "element "+t.name+" not closed")
+		} else {
+			r.read(t.end, end, 0)
+			r.checkWellFormed(t.pos, end+len(t.name)+3)
+		}
+	} else {
+		r.read(t.pos, len(s), 0)
+	}
+	return &Body{Fields: r.fields, Missing: r.missing, Notes: r.notes}
+}
+
+// read reads the elements in s[from:to] as fields; containers (elements
+// holding elements) are flattened into their children.
+func (r *xmlReader) read(from, to, depth int) {
+	for i := r.ix.nextTag(from); i < len(r.ix.tags) && len(r.fields) < maxFields; {
+		t := r.ix.tags[i]
+		if t.pos >= to {
+			return
+		}
+		if t.close || t.name == "" {
+			i++
+			continue
+		}
+		if t.end < 0 || t.end > to {
+			r.missing = append(r.missing, "element "+t.name+" cut inside its tag")
+			return
+		}
+		if t.self {
+			r.fields = append(r.fields, Field{Name: t.name})
+			i++
+			continue
+		}
+		end := r.ix.closeAfter(t.name, t.end)
+		if end < 0 || end >= to {
+			stop := r.nextFieldStart(i+1, to)
+			r.fields = append(r.fields, Field{Name: t.name, Text: xmlText(r.s[t.end:stop])})
+			r.missing = append(r.missing, "element "+t.name+" not closed")
+			i = r.ix.nextTag(stop)
+			continue
+		}
+		content := r.s[t.end:end]
+		if depth < 3 && isContainer(content) {
+			r.read(t.end, end, depth+1)
+		} else {
+			r.fields = append(r.fields, Field{Name: t.name, Text: xmlText(content)})
+		}
+		i = r.ix.nextTag(end + len(t.name) + 3)
+	}
+}
+
+// nextFieldStart is where the text of an unclosed element ends: at the next
+// tag that opens a known field or closes anything, else at to.
+func (r *xmlReader) nextFieldStart(i, to int) int {
+	for ; i < len(r.ix.tags); i++ {
+		t := r.ix.tags[i]
+		if t.pos >= to {
+			break
+		}
+		if t.close || canonicalField(t.name) != "" {
+			return t.pos
+		}
+	}
+	return to
+}
+
+// isContainer reports whether an element's content is elements rather
+// than text: it starts with a tag that closes inside it.
+func isContainer(content string) bool {
+	c := strings.TrimSpace(content)
+	if len(c) < 4 || c[0] != '<' || c[1] == '/' || c[1] == '!' || c[1] == '?' {
+		return false
+	}
+	name := tagName(c[1:])
+	return name != "" && strings.HasSuffix(c, ">") && strings.Contains(c, "</"+name+">")
+}
+
+// checkWellFormed notes when the body is not well-formed XML, which is
+// itself a sign of hand-editing (and why a browser shows an error page).
+func (r *xmlReader) checkWellFormed(from, to int) {
+	if to > len(r.s) || to-from > 1<<20 {
+		return
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromString(r.s[from:to]); err != nil {
+		r.notes = append(r.notes, "the body is not well-formed XML ("+err.Error()+"); it was read tolerantly")
+	}
+}
+
+// xmlText decodes the character references, the five predefined entities
+// and CDATA sections of element text; anything else is kept as written.
+func xmlText(s string) string {
+	if !strings.ContainsAny(s, "&<") {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); {
+		switch {
+		case strings.HasPrefix(s[i:], "<![CDATA["):
+			end := strings.Index(s[i+9:], "]]>")
+			if end < 0 {
+				sb.WriteString(s[i+9:])
+				return sb.String()
+			}
+			sb.WriteString(s[i+9 : i+9+end])
+			i += 9 + end + 3
+		case s[i] == '&':
+			n := decodeEntity(s[i:], &sb)
+			i += n
+		default:
+			sb.WriteByte(s[i])
+			i++
+		}
+	}
+	return sb.String()
+}
+
+var predefinedEntities = map[string]string{"lt": "<", "gt": ">", "amp": "&", "quot": `"`, "apos": "'"}
+
+func decodeEntity(s string, sb *strings.Builder) int {
+	end := strings.IndexByte(s[:min(len(s), 12)], ';')
+	if end < 2 {
+		sb.WriteByte('&')
+		return 1
+	}
+	name := s[1:end]
+	if v, ok := predefinedEntities[name]; ok {
+		sb.WriteString(v)
+		return end + 1
+	}
+	if name[0] == '#' {
+		var v uint64
+		var err error
+		if len(name) > 1 && (name[1] == 'x' || name[1] == 'X') {
+			v, err = strconv.ParseUint(name[2:], 16, 32)
+		} else {
+			v, err = strconv.ParseUint(name[1:], 10, 32)
+		}
+		if err == nil && v <= 0x10ffff {
+			sb.WriteRune(rune(v))
+			return end + 1
+		}
+	}
+	sb.WriteByte('&')
+	return 1
+}
