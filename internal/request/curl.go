@@ -60,7 +60,7 @@ func ParseCurl(in []byte) (*Request, error) {
 		off := len(s) - len(strings.TrimLeft(s, " \t\r\n"))
 		return nil, errf(off, "expected a command starting with curl")
 	}
-	c := &curlCmd{errf: errf, end: words[0].off}
+	c := &curlCmd{errf: errf, start: words[0].off}
 	if err := c.args(words[1:]); err != nil {
 		return nil, err
 	}
@@ -82,7 +82,8 @@ type curlHeader struct {
 // curlCmd is what the options asked for.
 type curlCmd struct {
 	errf       func(off int, format string, args ...any) error
-	end        int // offset of the last word read, for errors about the whole command
+	start      int // offset of "curl", for errors about the whole command
+	methodOff  int
 	url        string
 	urlOff     int
 	method     string
@@ -120,11 +121,10 @@ func (c *curlCmd) note(format string, args ...any) {
 func (c *curlCmd) args(ws []word) error {
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
-		c.end = w.off
 		t := w.text
 		next := func(name string) (string, error) {
 			if i+1 >= len(ws) {
-				return "", c.errf(w.off, "option %s needs an argument", name)
+				return "", c.errf(w.off, "option %s needs an argument", quoteShort(name))
 			}
 			i++
 			return ws[i].text, nil
@@ -218,7 +218,7 @@ func (c *curlCmd) apply(o curlOpt, arg string, neg bool, off int) error {
 	case "url":
 		return c.setURL(arg, off)
 	case "request":
-		c.method = arg
+		c.method, c.methodOff = arg, off
 	case "header":
 		return c.header(arg, off)
 	case "head":

@@ -17,7 +17,7 @@ const expect100Threshold = 1 << 20
 
 func (c *curlCmd) build() (*Request, error) {
 	if c.url == "" {
-		return nil, c.errf(c.end, "the command has no url")
+		return nil, c.errf(c.start, "the command has no url")
 	}
 	r := &Request{Source: "curl", HasBody: true}
 	if err := c.setURLParts(r); err != nil {
@@ -140,9 +140,9 @@ func (c *curlCmd) setMethod(r *Request) error {
 	}
 	switch {
 	case c.head && bodies > 0:
-		return c.errf(c.end, "-I asks for HEAD but the command also sends a body (curl refuses this)")
+		return c.errf(c.start, "-I asks for HEAD but the command also sends a body (curl refuses this)")
 	case bodies > 1:
-		return c.errf(c.end, "the command gives more than one body (-d, -T, -F); curl refuses this")
+		return c.errf(c.start, "the command gives more than one body (-d, -T, -F); curl refuses this")
 	case c.head:
 		r.Method = "HEAD"
 	case c.upload != "":
@@ -154,7 +154,7 @@ func (c *curlCmd) setMethod(r *Request) error {
 	}
 	if c.method != "" {
 		if !isToken(c.method) {
-			return c.errf(c.end, "-X %s is not an http method", quoteShort(c.method))
+			return c.errf(c.methodOff, "-X %s is not an http method", quoteShort(c.method))
 		}
 		r.Method = c.method
 	}
