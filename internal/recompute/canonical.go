@@ -37,6 +37,11 @@ func CanonicalRequest(method, canonicalURI, canonicalQueryString, canonicalHeade
 // what S3 does on receipt: decode, then UriEncode with '/' kept (MinIO
 // cmd/signature-v4.go, getCanonicalRequest: s3utils.EncodePath(req.URL.Path)),
 // so "/test$file.text" signs "/test%24file.text" and "%7e" signs "~".
+// S3 decodes a raw '+' in the path as a space: S3's own canonical request
+// for GET /libstdc++-docs.x86_64.rpm reads /libstdc%20%20-docs.x86_64.rpm
+// (anomalizer/ngx_aws_auth#87), and Ceph RGW does the same for s3cmd
+// (ceph/ceph#10919); the AWS SDKs therefore send '+' in keys as %2B.
+// MinIO keeps '+' (it decodes with Go's url.PathUnescape).
 // Encoding twice encodes the path as sent once more, '%' included, which is
 // what aws-sdk-go-v2 and aws-c-auth do for every service but S3
 // (httpbinding.EscapePath(URL.EscapedPath())). With Normalize the path is
@@ -83,7 +88,7 @@ func appendCanonicalURI(dst []byte, rawPath string, r Rules) []byte {
 	if isRecoded(p, true, false) {
 		return append(dst, p...)
 	}
-	return appendRecode(dst, p, true, false)
+	return appendRecode(dst, p, true, r.S3)
 }
 
 // splitCanonicalRequest finds the parts of a canonical request given as

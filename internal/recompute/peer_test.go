@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -78,6 +77,7 @@ func peerSign(tb testing.TB, signer *v4.Signer, hr *http.Request, creds aws.Cred
 	optFns := func(o *v4.SignerOptions) {
 		o.DisableURIPathEscaping = !opts.Rules().DoubleEncode
 		o.DisableHeaderHoisting = true
+		o.DisableSessionToken = opts.OmitSessionToken
 		if log != nil {
 			o.Logger, o.LogSigning = log, true
 		}
@@ -103,5 +103,3 @@ func peerSign(tb testing.TB, signer *v4.Signer, hr *http.Request, creds aws.Cred
 	}
 	return res
 }
-
-var _ = time.Time{}
