@@ -115,21 +115,15 @@ type xmlReader struct {
 // extractXML reads the best <Error> body of s, or nil when s has none.
 func extractXML(s string) *Body {
 	ix := indexTags(s)
+	// bodies: each <Error> up to its close, or up to the next <Error> when
+	// it does not close before one opens (a cut copy followed by a whole one)
 	var starts []int
-	for i := 0; i < len(ix.tags) && len(starts) < maxBodies; i++ {
-		t := ix.tags[i]
-		if t.close || (t.name != "Error" && t.name != "ErrorResponse") {
-			continue
+	for i := range ix.tags {
+		if t := ix.tags[i]; !t.close && (t.name == "Error" || t.name == "ErrorResponse") && len(starts) < maxBodies {
+			if len(starts) == 0 || !inside(ix, starts[len(starts)-1], t.pos) {
+				starts = append(starts, i)
+			}
 		}
-		starts = append(starts, i)
-		if t.end < 0 {
-			break
-		}
-		end := ix.closeAfter(t.name, t.end)
-		if end < 0 {
-			break
-		}
-		i = ix.nextTag(end+1) - 1
 	}
 	if len(starts) == 0 {
 		for i, t := range ix.tags {
@@ -140,8 +134,12 @@ func extractXML(s string) *Body {
 		}
 	}
 	var best *Body
-	for _, st := range starts {
-		b := readBody(s, ix, st)
+	for k, st := range starts {
+		limit := len(s)
+		if k+1 < len(starts) {
+			limit = ix.tags[starts[k+1]].pos
+		}
+		b := readBody(s, ix, st, limit)
 		if best == nil || len(b.Fields)-2*len(b.Missing) > len(best.Fields)-2*len(best.Missing) {
 			best = b
 		}
@@ -152,7 +150,18 @@ func extractXML(s string) *Body {
 	return best
 }
 
-func readBody(s string, ix *tagIndex, st int) *Body {
+// inside reports whether pos lies within the element opened by tag st
+// (an ErrorResponse holding its Error).
+func inside(ix *tagIndex, st, pos int) bool {
+	t := ix.tags[st]
+	if t.end < 0 || t.name != "ErrorResponse" {
+		return false
+	}
+	end := ix.closeAfter(t.name, t.end)
+	return end < 0 || pos < end
+}
+
+func readBody(s string, ix *tagIndex, st, limit int) *Body {
 	r := &xmlReader{s: s, ix: ix}
 	t := ix.tags[st]
 	if t.name != "Code" {
@@ -163,15 +172,15 @@ func readBody(s string, ix *tagIndex, st int) *Body {
 			return &Body{}
 		}
 		end := ix.closeAfter(t.name, t.end)
-		if end < 0 {
-			r.read(t.end, len(s), 0)
+		if end < 0 || end >= limit {
+			r.read(t.end, limit, 0)
 			r.missing = append(r.missing, "element "+t.name+" not closed")
 		} else {
 			r.read(t.end, end, 0)
 			r.checkWellFormed(t.pos, end+len(t.name)+3)
 		}
 	} else {
-		r.read(t.pos, len(s), 0)
+		r.read(t.pos, limit, 0)
 	}
 	return &Body{Fields: r.fields, Missing: r.missing, Notes: r.notes}
 }
