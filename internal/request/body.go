@@ -47,8 +47,7 @@ func (p *httpParser) body(r *Request) error {
 	case hasCL && len(rest) == 0:
 		r.note("the body (%d bytes by content-length) is not in the input; give it with --body", cl)
 	case hasCL:
-		line, _ := p.li.pos(p.off)
-		return p.errf(line, "body has %d bytes but content-length says %d (were line breaks converted?)", len(rest), cl)
+		return p.errf(p.lineAt(p.off), "body has %d bytes but content-length says %d (were line breaks converted?)", len(rest), cl)
 	case len(bytes.Trim(rest, "\r\n")) == 0:
 		r.HasBody = true
 		if len(rest) > 0 {
@@ -105,7 +104,7 @@ func (p *httpParser) dechunk(b []byte) ([]byte, []Field, error) {
 	base := p.off
 	var body []byte
 	off := 0
-	at := func(o int) int { l, _ := p.li.pos(max(base+o, 0)); return l }
+	at := func(o int) int { return p.lineAt(max(base+o, 0)) }
 	for n := 1; ; n++ {
 		if off >= len(b) {
 			return nil, nil, p.errf(at(len(b)-1), "chunked body ends before its last (zero-size) chunk")

@@ -40,8 +40,11 @@ func ParseCurl(in []byte) (*Request, error) {
 	if strings.HasPrefix(s, "\ufeff") {
 		s = "   " + s[3:] // keep offsets
 	}
-	li := newLineIndex(in)
+	var li lineIndex
 	errf := func(off int, format string, args ...any) error {
+		if li == nil {
+			li = newLineIndex(in)
+		}
 		line, col := li.pos(off)
 		return &ParseError{Source: sourceCurl, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 	}

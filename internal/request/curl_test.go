@@ -172,6 +172,7 @@ func TestSplitBash(t *testing.T) {
 		{"curl '' \"\"", []string{"curl", "", ""}},
 		{"  $ curl x", []string{"curl", "x"}},
 		{"curl x\n\n# trailing comment\n", []string{"curl", "x"}},
+		{"# upload the report\n\n# (from the wiki)\ncurl x", []string{"curl", "x"}},
 	} {
 		words, _, err := splitBash(c.in, func(off int, f string, a ...any) error { return fmt.Errorf(f, a...) })
 		if err != nil {

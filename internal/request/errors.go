@@ -1,6 +1,7 @@
 package request
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -62,12 +63,14 @@ type lineIndex []int // offset at which each line starts
 
 func newLineIndex(s []byte) lineIndex {
 	li := lineIndex{0}
-	for i, c := range s {
-		if c == '\n' {
-			li = append(li, i+1)
+	for off := 0; ; {
+		i := bytes.IndexByte(s[off:], '\n')
+		if i < 0 {
+			return li
 		}
+		off += i + 1
+		li = append(li, off)
 	}
-	return li
 }
 
 func (li lineIndex) pos(off int) (line, col int) {

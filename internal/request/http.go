@@ -38,18 +38,27 @@ func ParseHTTP(in []byte) (*Request, error) {
 	if len(in) > MaxInput {
 		return nil, tooBig(sourceHTTP, len(in))
 	}
-	p := &httpParser{in: in, li: newLineIndex(in)}
+	p := &httpParser{in: in}
 	return p.parse()
 }
 
 type httpParser struct {
 	in       []byte
-	li       lineIndex
-	off      int  // start of the next line
-	line     int  // number of the line last read
-	curlV    bool // every head line carries curl -v's "> " prefix
-	pseudo   bool // HTTP/2 pseudo-header fields instead of a request line
-	firstOff int  // where the first line of the head starts
+	lines    lineIndex // built when an error needs a line number
+	off      int       // start of the next line
+	line     int       // number of the line last read
+	curlV    bool      // every head line carries curl -v's "> " prefix
+	pseudo   bool      // HTTP/2 pseudo-header fields instead of a request line
+	firstOff int       // where the first line of the head starts
+}
+
+// lineAt is the 1-based line of an input offset.
+func (p *httpParser) lineAt(off int) int {
+	if p.lines == nil {
+		p.lines = newLineIndex(p.in)
+	}
+	l, _ := p.lines.pos(off)
+	return l
 }
 
 func (p *httpParser) errf(line int, format string, args ...any) error {

@@ -9,8 +9,8 @@ import (
 // Parse tells which format in holds and parses it. Detection, in order, on
 // the input with a UTF-8 BOM and leading blanks removed:
 //
-//  1. a curl command: the first word is curl or curl.exe, after an optional
-//     "$ " shell prompt;
+//  1. a curl command: the first word is curl or curl.exe, after # comment
+//     lines and an optional "$ " shell prompt;
 //  2. a raw HTTP request: the first line that is not blank and not a
 //     curl -v "* " progress line is a request line ("GET / HTTP/1.1",
 //     optionally behind curl -v's "> ") or an HTTP/2 pseudo-header field
@@ -40,7 +40,8 @@ func Parse(in []byte) (*Request, error) {
 }
 
 func isCurl(t []byte) bool {
-	s := string(t[:min(len(t), 16)])
+	i := skipComments(string(t[:min(len(t), 4096)]), 0)
+	s := string(t[i:min(len(t), i+16)])
 	s = strings.TrimPrefix(s, "$ ")
 	s = strings.TrimLeft(s, " \t")
 	for _, name := range []string{"curl", "curl.exe"} {

@@ -172,6 +172,7 @@ func TestParse_detect(t *testing.T) {
 		{"curl https://h/", "curl"},
 		{"  \n$ curl https://h/", "curl"},
 		{"curl.exe https://h/", "curl"},
+		{"# put the object\ncurl -T f https://h/", "curl"},
 		{"curl\\\n https://h/", "curl"},
 		{"\ufeffGET / HTTP/1.1\nHost: h\n", "raw-http"},
 		{"\n\n  \nGET / HTTP/1.1\nHost: h\n", "raw-http"},
@@ -285,6 +286,33 @@ func BenchmarkHashBody(b *testing.B) {
 	b.SetBytes(size)
 	for b.Loop() {
 		if _, _, err := HashBody(io.LimitReader(zeros{}, size)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseHTTP(b *testing.B) {
+	var in bytes.Buffer
+	in.WriteString("PUT /bucket/key HTTP/1.1\r\nHost: " + host + "\r\n")
+	for i := range 30 {
+		fmt.Fprintf(&in, "x-amz-meta-field-%d: value %d\r\n", i, i)
+	}
+	body := bytes.Repeat([]byte("a"), 1<<20)
+	fmt.Fprintf(&in, "Content-Length: %d\r\n\r\n", len(body))
+	in.Write(body)
+	b.SetBytes(int64(in.Len()))
+	for b.Loop() {
+		if _, err := ParseHTTP(in.Bytes()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseCurl(b *testing.B) {
+	in := readFixture(b, "devtools-copy-as-curl.sh")
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := ParseCurl(in); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -40,7 +40,7 @@ type bashLexer struct {
 
 func splitBash(s string, errf func(off int, format string, args ...any) error) ([]word, []string, error) {
 	l := &bashLexer{s: s, start: -1, errf: errf, noted: map[string]bool{}}
-	l.i = len(s) - len(strings.TrimLeft(s, " \t\r\n"))
+	l.i = skipComments(s, 0)
 	if strings.HasPrefix(s[l.i:], "$ ") {
 		l.i += 2
 		l.prompt = true
@@ -221,6 +221,19 @@ func (l *bashLexer) redirect() error {
 	return nil
 }
 
+// skipComments skips blank lines and # comment lines from i on.
+func skipComments(s string, i int) int {
+	for {
+		i = len(s) - len(strings.TrimLeft(s[i:], " \t\r\n"))
+		if i >= len(s) || s[i] != '#' {
+			return i
+		}
+		for i < len(s) && s[i] != '\n' {
+			i++
+		}
+	}
+}
+
 // finish checks what follows the end of the command.
 func (l *bashLexer) finish(op string) error {
 	if op != "newline" {
@@ -231,15 +244,7 @@ func (l *bashLexer) finish(op string) error {
 		}
 		return nil
 	}
-	rest := l.s[l.i:]
-	for {
-		t := strings.TrimLeft(rest, " \t\r\n")
-		if !strings.HasPrefix(t, "#") {
-			rest = t
-			break
-		}
-		_, rest, _ = strings.Cut(t, "\n")
-	}
+	rest := l.s[skipComments(l.s, l.i):]
 	switch {
 	case rest == "":
 		return nil
