@@ -222,6 +222,7 @@ func TestLoad_profilesThatNeedTheNetwork(t *testing.T) {
 		"[profile imds]", "credential_source = Ec2InstanceMetadata", "role_arn = arn:aws:iam::111122223333:role/Ec2",
 		"[profile half]", "aws_access_key_id = " + akid,
 		"[profile empty]", "region = us-west-2",
+		"[profile odd]", "defaults_mode = sesame-" + secret2,
 	}, "\n")+"\n")
 	for _, c := range []struct{ profile, want, hint string }{
 		{"sso", `profile "sso" in ~/.aws/config line 1: gets its keys from aws sso`, "export-credentials --profile sso"},
@@ -230,6 +231,7 @@ func TestLoad_profilesThatNeedTheNetwork(t *testing.T) {
 		{"imds", `profile "imds" in ~/.aws/config line 16: gets its keys from an assumed role`, "export-credentials"},
 		{"half", `profile "half" in ~/.aws/config line 19: has only one of aws_access_key_id and aws_secret_access_key`, ""},
 		{"empty", `profile "empty" in ~/.aws/config line 21: has no aws_access_key_id and aws_secret_access_key`, ""},
+		{"odd", `profile "odd" in ~/.aws/config line 23: the aws config loader rejects it: `, ""},
 	} {
 		_, err := load(t, Options{Profile: c.profile, Getenv: e.get}, cfg)
 		var pe *ProfileError
@@ -259,7 +261,7 @@ func TestLoad_noCredentials(t *testing.T) {
 	}
 	// No home and no variables: still a clear sentence.
 	_, err = load(t, Options{Getenv: env{}.get})
-	if !errors.Is(err, ErrNoCredentials) || !strings.Contains(err.Error(), "no home directory") {
+	if !errors.Is(err, ErrNoCredentials) || !strings.HasSuffix(err.Error(), "profile default in the shared files (no home directory to find them in)") {
 		t.Errorf("no home: %v", err)
 	}
 }

@@ -61,7 +61,10 @@ func (l *loader) profile(name string, explicit bool) (Credentials, error) {
 		files = append(files, p)
 	}
 	where := l.where()
-	if len(files) == 0 {
+	switch {
+	case len(files) == 0 && l.credFile == "" && l.cfgFile == "":
+		return l.notFound(name, explicit, where)
+	case len(files) == 0:
 		return l.notFound(name, explicit, where+" (neither file exists)")
 	}
 	sc, err := config.LoadSharedConfigProfile(context.Background(), name, func(lo *config.LoadSharedConfigOptions) {
@@ -90,7 +93,7 @@ func (l *loader) profile(name string, explicit bool) (Credentials, error) {
 		// aws-sdk-go-v2 mergeSections: a section with only one of the pair.
 		return Credentials{}, perr("has only one of aws_access_key_id and aws_secret_access_key", "", err)
 	case err != nil:
-		return Credentials{}, perr("the aws config loader rejects it: "+strings.Join(strings.Fields(err.Error()), " "), "", err)
+		return Credentials{}, perr("the aws config loader rejects it: "+l.scrub(err.Error()), "", err)
 	case sc.Credentials.HasKeys():
 		src := strings.TrimPrefix(sc.Credentials.Source, "SharedConfigCredentials: ")
 		if src == sc.Credentials.Source || src == "" {
@@ -125,6 +128,28 @@ func (l *loader) notFound(name string, explicit bool, where string) (Credentials
 		}
 	}
 	return Credentials{}, &ProfileError{Profile: name, Msg: "not found in " + where, Hint: hint, Err: ErrProfileNotFound}
+}
+
+// scrub puts the loader's message on one line and cuts out anything it
+// quotes from the shared files — a value, a whole line — so that no line
+// of a credentials file reaches the user, whatever the loader's wording.
+func (l *loader) scrub(msg string) string {
+	msg = strings.Join(strings.Fields(msg), " ")
+	for _, p := range []string{l.credFile, l.cfgFile} {
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) > 1<<20 {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			_, v, _ := strings.Cut(line, "=")
+			for _, t := range []string{strings.TrimSpace(line), strings.TrimSpace(v)} {
+				if len(t) >= 4 {
+					msg = strings.ReplaceAll(msg, t, "…")
+				}
+			}
+		}
+	}
+	return msg
 }
 
 // where names the shared files looked in.

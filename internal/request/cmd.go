@@ -4,9 +4,15 @@ import "strings"
 
 // isCmdStyle reports whether a curl command was written for Windows cmd.exe,
 // as DevTools' "Copy as cURL (cmd)" writes it: lines continued with a final
-// ^, arguments in ^"…^". bash never gives ^ either meaning.
+// ^, or the first argument in ^"…^". bash gives ^ neither meaning; a ^"
+// further on may be data inside bash quotes, so only the first argument
+// counts.
 func isCmdStyle(s string) bool {
-	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n") || strings.Contains(s, `^"`)
+	if strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n") {
+		return true
+	}
+	f := strings.Fields(s[:min(len(s), 64)])
+	return len(f) > 1 && strings.HasPrefix(f[1], `^"`)
 }
 
 // splitCmd splits a cmd.exe command line in the two passes Windows applies.
