@@ -72,15 +72,29 @@ func hmacPrefixed(key *[32]byte, buf []byte) [32]byte {
 // secret too, so trying several secrets for one access key (diagnosis does)
 // never returns another secret's key. Safe for concurrent use. It holds at
 // most max entries and empties itself when full, so memory stays bounded.
-// Entries live in process memory only and are never printed.
+// Entries are keyed by a digest of the secret, not the secret.
 type KeyCache struct {
 	mu  sync.RWMutex
 	m   map[keyID]*Keys
 	max int
 }
 
+// keyID names a key chain. It holds a SHA-256 of the secret, never the
+// secret, so nothing that prints or dumps the cache can show it.
 type keyID struct {
-	prefix, terminator, secret, date, region, service string
+	prefix, terminator string
+	secret             [32]byte
+	date, region       string
+	service            string
+}
+
+func secretDigest(s credentials.Secret) [32]byte {
+	v := s.Reveal()
+	var stack [128]byte
+	if len(v) <= len(stack) {
+		return sha256.Sum256(append(stack[:0], v...))
+	}
+	return sha256.Sum256([]byte(v))
 }
 
 // NewKeyCache returns a cache holding at most n key chains (at least 1).
@@ -93,7 +107,7 @@ var defaultKeyCache = NewKeyCache(256)
 
 // Keys returns the key chain, deriving it on first use.
 func (c *KeyCache) Keys(f *Family, secret credentials.Secret, date, region, service string) Keys {
-	id := keyID{f.KeyPrefix, f.Terminator, secret.Reveal(), date, region, service}
+	id := keyID{f.KeyPrefix, f.Terminator, secretDigest(secret), date, region, service}
 	c.mu.RLock()
 	k, ok := c.m[id]
 	c.mu.RUnlock()

@@ -73,6 +73,9 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	if req == nil {
 		return nil, ErrNoRequest
 	}
+	if requestSize(req) > maxRequestPart {
+		return nil, ErrTooLarge
+	}
 	v, err := newV4(creds, &opts)
 	if err != nil {
 		return nil, err
@@ -302,6 +305,20 @@ func queryValue(rawQuery, name string) (string, bool) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// maxRequestPart caps what one run canonicalizes (path, query and headers;
+// the body is only hashed). Memory stays within a small multiple of it:
+// encoding at most triples a component. Real requests are far smaller
+// (S3 limits headers to 8 KiB and URLs to a few KiB).
+const maxRequestPart = 64 << 20
+
+func requestSize(req *request.Request) int {
+	n := len(req.Method) + len(req.Host) + len(req.RawPath) + len(req.RawQuery)
+	for _, h := range req.Header {
+		n += len(h.Name) + len(h.Value)
+	}
+	return n
+}
 
 // frozen returns the bytes of b as a string without copying them. b must
 // never be written again: the canonical request buffer is built once, then

@@ -19,8 +19,8 @@ import (
 // and time of opts (Options.Time is required: there is no request to take
 // it from). The part fields (Method, CanonicalURI, …) are filled when the
 // text has the six-part shape and left empty otherwise. Authorization is
-// built in the header form; a presigned URL needs the request's host and is
-// not built.
+// built in the header form; in the query form only Signature is (a
+// presigned URL needs the request's host).
 func FromCanonicalRequest(canonicalRequest string, creds credentials.Credentials, opts Options) (*V4, error) {
 	v, err := newV4(creds, &opts)
 	if err != nil {
@@ -38,6 +38,10 @@ func FromCanonicalRequest(canonicalRequest string, creds credentials.Credentials
 		return v, nil
 	}
 	mac := v.sign(creds.Secret, &opts, sts)
+	if v.Form == FormQuery {
+		v.Signature = hexString(&mac)
+		return v, nil
+	}
 	v.Authorization = v.authorization(&mac)
 	v.Signature = v.Authorization[len(v.Authorization)-64:]
 	return v, nil

@@ -104,6 +104,7 @@ func TestVectors_suiteV4(t *testing.T) {
 					same(t, "string to sign", v.StringToSign, readFile(t, filepath.Join(d, form+"-string-to-sign.txt")))
 					same(t, "signature", v.Signature, readFile(t, filepath.Join(d, form+"-signature.txt")))
 					checkSignedRequest(t, v, readFile(t, filepath.Join(d, form+"-signed-request.txt")), creds, opts)
+					checkStartPoints(t, d, form, creds, opts)
 				})
 			}
 		})
@@ -149,6 +150,25 @@ func checkSignedRequest(t *testing.T, v *V4, signedText string, creds credential
 	}
 	same(t, "signature recomputed from the signed request", again.Signature, p.Signature)
 	same(t, "canonical request recomputed from the signed request", again.CanonicalRequest, v.CanonicalRequest)
+}
+
+// checkStartPoints signs the suite's own canonical request and string to
+// sign, as a run starting from the server's would.
+func checkStartPoints(t *testing.T, d, form string, creds credentials.Credentials, opts Options) {
+	t.Helper()
+	want := readFile(t, filepath.Join(d, form+"-signature.txt"))
+	cr, err := FromCanonicalRequest(readFile(t, filepath.Join(d, form+"-canonical-request.txt")), creds, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "signature from the canonical request", cr.Signature, want)
+	same(t, "string to sign from the canonical request", cr.StringToSign, readFile(t, filepath.Join(d, form+"-string-to-sign.txt")))
+	sts, err := FromStringToSign(readFile(t, filepath.Join(d, form+"-string-to-sign.txt")), creds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "signature from the string to sign", sts.Signature, want)
+	same(t, "scope read from the string to sign", sts.Scope, cr.Scope)
 }
 
 func sortedPairs(rawQuery string) []string {
