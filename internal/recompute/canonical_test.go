@@ -92,17 +92,17 @@ func TestCanonicalQueryString_rules(t *testing.T) {
 
 func TestCanonicalHeaderValue_trimall(t *testing.T) {
 	for in, want := range map[string]string{
-		"value1":                       "value1",
-		" value1":                      "value1",
-		`"a   b   c"`:                  `"a b c"`,
-		"\t a  b \t":                   "a b",
-		"a\tb":                         "a\tb", // only spaces collapse
-		"a \t  b":                      "a \t b",
+		"value1":                        "value1",
+		" value1":                       "value1",
+		`"a   b   c"`:                   `"a b c"`,
+		"\t a  b \t":                    "a b",
+		"a\tb":                          "a\tb", // only spaces collapse
+		"a \t  b":                       "a \t b",
 		"value1\n  value2\n     value3": "value1 value2 value3", // obs-fold
-		"value1\r\n\tvalue2":           "value1 value2",
-		"":                             "",
-		"   ":                          "",
-		"a\u00a0":                      "a\u00a0", // not an HTTP blank
+		"value1\r\n\tvalue2":            "value1 value2",
+		"":                              "",
+		"   ":                           "",
+		"a\u00a0":                       "a\u00a0", // not an HTTP blank
 	} {
 		if got := CanonicalHeaderValue(in); got != want {
 			t.Errorf("CanonicalHeaderValue(%q) = %q, want %q", in, got, want)
