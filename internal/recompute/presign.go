@@ -24,10 +24,14 @@ import (
 
 // authFilter drops the signing fields a presigned URL already carries: the
 // signer sets them anew (to the same values when they came from this URL).
+// A session token the URL carries is kept, as the header form keeps an
+// X-Amz-Security-Token header: it is what the server reads, whatever token
+// the credentials at hand hold. Only OmitSessionToken takes it out of the
+// canonical query (it goes back into the URL after signing).
 type authFilter struct {
 	f                      *Family
 	dropExpires, dropToken bool
-	sawExpires             bool
+	sawExpires, sawToken   bool
 	token                  string // X-Amz-Security-Token as sent, when dropped
 }
 
@@ -39,9 +43,10 @@ func (a *authFilter) drop(key, rawValue string) bool {
 		a.sawExpires = true
 		return a.dropExpires
 	case a.f.SecurityTokenParam:
-		if a.dropToken && a.token == "" {
+		if a.dropToken && !a.sawToken {
 			a.token = rawValue
 		}
+		a.sawToken = true
 		return a.dropToken
 	}
 	return false
@@ -52,7 +57,7 @@ func (a *authFilter) drop(key, rawValue string) bool {
 func (v *V4) presignQuery(q *queryBuilder, req *request.Request, creds credentials.Credentials, opts *Options, hs []hdr) (omittedToken string, err error) {
 	f := v.Family
 	fromCreds := !creds.SessionToken.Empty()
-	a := authFilter{f: f, dropExpires: opts.Expires > 0, dropToken: fromCreds || opts.OmitSessionToken}
+	a := authFilter{f: f, dropExpires: opts.Expires > 0, dropToken: opts.OmitSessionToken}
 	token := creds.SessionToken.Reveal()
 	room := 3*(len(f.Algorithm)+len(v.AccessKeyID)+len(v.Region)+len(v.Service)+len(f.Terminator)+len(token)) + 16 + 20 + 4*len(hs)
 	for _, h := range hs {
@@ -92,14 +97,16 @@ func (v *V4) presignQuery(q *queryBuilder, req *request.Request, creds credentia
 	q.add(f.SignedHeadersParam, off)
 
 	switch {
-	case fromCreds && !opts.OmitSessionToken:
+	case a.sawToken && opts.OmitSessionToken:
+		omittedToken = a.token // back into the URL after signing
+	case a.sawToken, !fromCreds:
+		// the URL's own token, if any, is signed as sent
+	case opts.OmitSessionToken:
+		omittedToken = string(appendURIEncode(nil, token, false))
+	default:
 		off = len(q.arena)
 		q.arena = appendURIEncode(q.arena, token, false)
 		q.add(f.SecurityTokenParam, off)
-	case fromCreds:
-		omittedToken = string(appendURIEncode(nil, token, false))
-	default:
-		omittedToken = a.token
 	}
 	return omittedToken, nil
 }

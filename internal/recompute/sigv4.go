@@ -88,12 +88,9 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	sts := v.beginStringToSign(t)
 
 	v.payloadHash(req, &opts)
-	// Most requests need no allocation for the header lists.
+	// Most requests need no allocation for the header and query lists.
 	var stack, sorted [32]hdr
-	hs := v.headers(stack[:0], req, creds, &opts, fromRequest)
-	hs = sortHeaders(sorted[:0], hs)
-	hLen, shLen := canonicalHeadersLen(hs)
-
+	hs := sortHeaders(sorted[:0], v.headers(stack[:0], req, creds, &opts, fromRequest))
 	var q queryBuilder
 	var omittedToken string
 	if v.Form == FormQuery {
@@ -104,31 +101,7 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 		q.parse(req.RawQuery, nil, 0)
 	}
 	var stackOrder [32]int32
-	order := q.finish(stackOrder[:0])
-
-	// One buffer, sized from above, holds the canonical request; the
-	// part fields are slices of it.
-	raw := req.RawPath
-	buf := make([]byte, 0, len(v.Method)+canonicalURILen(raw, v.Rules)+q.size()+hLen+shLen+len(v.PayloadHash)+5)
-	buf = append(buf, v.Method...)
-	buf = append(buf, '\n')
-	uri := len(buf)
-	buf = appendCanonicalURI(buf, raw, v.Rules)
-	query := len(buf) + 1
-	buf = q.appendTo(append(buf, '\n'), order)
-	headers := len(buf) + 1
-	buf = appendCanonicalHeaders(append(buf, '\n'), hs)
-	signed := len(buf) + 1
-	buf = appendSignedHeaders(append(buf, '\n'), hs)
-	payload := len(buf) + 1
-	buf = append(append(buf, '\n'), v.PayloadHash...)
-	cr := frozen(buf)
-	v.CanonicalRequest = cr
-	v.CanonicalURI = cr[uri : query-1]
-	v.CanonicalQueryString = cr[query : headers-1]
-	v.CanonicalHeaders = cr[headers : signed-1]
-	v.SignedHeaders = cr[signed : payload-1]
-	v.PayloadHash = cr[payload:]
+	buf := v.canonicalRequest(req.RawPath, &q, q.finish(stackOrder[:0]), hs)
 
 	sum := sha256.Sum256(buf)
 	sts = v.finishStringToSign(sts, &sum)
@@ -144,6 +117,33 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 		v.Signature = v.Authorization[len(v.Authorization)-64:]
 	}
 	return v, nil
+}
+
+// canonicalRequest writes the canonical request into one buffer, sized
+// once, and sets CanonicalRequest and its part fields as slices of it.
+func (v *V4) canonicalRequest(rawPath string, q *queryBuilder, order []int32, hs []hdr) []byte {
+	hLen, shLen := canonicalHeadersLen(hs)
+	buf := make([]byte, 0, len(v.Method)+canonicalURILen(rawPath, v.Rules)+q.size()+hLen+shLen+len(v.PayloadHash)+5)
+	buf = append(buf, v.Method...)
+	buf = append(buf, '\n')
+	uri := len(buf)
+	buf = appendCanonicalURI(buf, rawPath, v.Rules)
+	query := len(buf) + 1
+	buf = q.appendTo(append(buf, '\n'), order)
+	headers := len(buf) + 1
+	buf = appendCanonicalHeaders(append(buf, '\n'), hs)
+	signed := len(buf) + 1
+	buf = appendSignedHeaders(append(buf, '\n'), hs)
+	payload := len(buf) + 1
+	buf = append(append(buf, '\n'), v.PayloadHash...)
+	cr := frozen(buf) // buf is not written again
+	v.CanonicalRequest = cr
+	v.CanonicalURI = cr[uri : query-1]
+	v.CanonicalQueryString = cr[query : headers-1]
+	v.CanonicalHeaders = cr[headers : signed-1]
+	v.SignedHeaders = cr[signed : payload-1]
+	v.PayloadHash = cr[payload:]
+	return buf
 }
 
 func newV4(creds credentials.Credentials, opts *Options) (*V4, error) {

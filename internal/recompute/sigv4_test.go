@@ -186,6 +186,17 @@ func TestSigV4_sessionTokenAddedAfterSigning(t *testing.T) {
 	if !strings.Contains(q.CanonicalQueryString, "X-Amz-Security-Token=tok%2Fen%2B%3D%3D") {
 		t.Errorf("token not signed: %q", q.CanonicalQueryString)
 	}
+	// A token the URL carries is what the server reads: it is signed, not
+	// the one of the credentials at hand.
+	q = mustSign(t, testRequest("GET", "/?X-Amz-Security-Token=sent"), creds, opts)
+	if !strings.Contains(q.CanonicalQueryString, "X-Amz-Security-Token=sent&") || strings.Contains(q.CanonicalQueryString, "tok") {
+		t.Errorf("the URL's token was replaced: %q", q.CanonicalQueryString)
+	}
+	opts.OmitSessionToken = true
+	q = mustSign(t, testRequest("GET", "/?X-Amz-Security-Token=sent"), creds, opts)
+	if strings.Contains(q.CanonicalQueryString, "Security-Token") || !strings.Contains(q.PresignedURL, "&X-Amz-Security-Token=sent&X-Amz-Signature=") {
+		t.Errorf("omitted token: %q, %s", q.CanonicalQueryString, q.PresignedURL)
+	}
 }
 
 func TestSigV4_presignReplacesSigningFields(t *testing.T) {
