@@ -68,7 +68,7 @@ func canonicalURILen(rawPath string, r Rules) int {
 			}
 		}
 		return n
-	case !r.Normalize && isRecoded(rawPath, true, false):
+	case !r.Normalize && isRecoded(rawPath, true):
 		return len(rawPath)
 	}
 	return 3*len(rawPath) + 1
@@ -85,7 +85,7 @@ func appendCanonicalURI(dst []byte, rawPath string, r Rules) []byte {
 	if r.DoubleEncode {
 		return appendURIEncode(dst, p, true)
 	}
-	if isRecoded(p, true, false) {
+	if isRecoded(p, true) {
 		return append(dst, p...)
 	}
 	return appendRecode(dst, p, true, r.S3)

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/request"
 )
 
 func TestCanonicalURI_rules(t *testing.T) {
@@ -144,5 +147,24 @@ func TestSplitCanonicalRequest(t *testing.T) {
 	}
 	if _, _, _, _, _, _, ok := splitCanonicalRequest("GET\n/"); ok {
 		t.Error("a two-line text is not a canonical request")
+	}
+}
+
+func TestCanonicalHeaders_step(t *testing.T) {
+	h, s := CanonicalHeaders([]request.Field{{Name: "My-Header1", Value: "value2"}, {Name: "Host", Value: "example.amazonaws.com"},
+		{Name: "my-header1", Value: " value1 "}, {Name: "X-Amz-Date", Value: "20150830T123600Z"}})
+	if h != "host:example.amazonaws.com\nmy-header1:value2,value1\nx-amz-date:20150830T123600Z\n" || s != "host;my-header1;x-amz-date" {
+		t.Errorf("CanonicalHeaders = %q, %q", h, s)
+	}
+}
+
+func TestRedactToken(t *testing.T) {
+	tok := credentials.NewSecret("AQoD/tok+en==")
+	in := "x-amz-security-token:AQoD/tok+en==\n&X-Amz-Security-Token=AQoD%2Ftok%2Ben%3D%3D&"
+	if got := RedactToken(in, tok); strings.Contains(got, "AQoD") || strings.Count(got, "[redacted]") != 2 {
+		t.Errorf("RedactToken = %q", got)
+	}
+	if RedactToken(in, credentials.Secret{}) != in {
+		t.Error("an empty token changed the text")
 	}
 }

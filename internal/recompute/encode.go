@@ -88,9 +88,10 @@ func appendRecode(dst []byte, s string, keepSlash, plusIsSpace bool) []byte {
 	return dst
 }
 
-// isRecoded reports whether appendRecode would return s unchanged, so the
-// hot path can use s itself without copying.
-func isRecoded(s string, keepSlash, plusIsSpace bool) bool {
+// isRecoded reports whether appendRecode would return s unchanged (with
+// either reading of '+': a '+' is never unchanged), so the hot path can use
+// s itself without copying.
+func isRecoded(s string, keepSlash bool) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if keeps(c, keepSlash) {
@@ -109,7 +110,6 @@ func isRecoded(s string, keepSlash, plusIsSpace bool) bool {
 		}
 		i += 2
 	}
-	_ = plusIsSpace // '+' is never kept, so it already fails above
 	return true
 }
 

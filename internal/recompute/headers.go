@@ -162,6 +162,20 @@ func appendHeaderValue(dst []byte, v string) []byte {
 	return dst
 }
 
+// CanonicalHeaders returns the CanonicalHeaders and SignedHeaders of
+// fields, every one of them signed: the step on its own, for callers that
+// pick the headers themselves (a perturbed header set, a client's list).
+func CanonicalHeaders(fields []request.Field) (canonicalHeaders, signedHeaders string) {
+	hs := make([]hdr, len(fields))
+	for i, f := range fields {
+		hs[i] = hdr{f.Name, f.Value}
+	}
+	lowerNames(hs)
+	hs = sortHeaders(make([]hdr, 0, len(hs)), hs)
+	n, sn := canonicalHeadersLen(hs)
+	return string(appendCanonicalHeaders(make([]byte, 0, n), hs)), string(appendSignedHeaders(make([]byte, 0, sn), hs))
+}
+
 // hdr is one header to sign: its name (lower case once lowerNames ran)
 // and its value as sent.
 type hdr struct {

@@ -85,8 +85,9 @@ type Options struct {
 type Rules struct {
 	// S3 is true for object-storage services (Family.ObjectStorageServices):
 	// the payload hash is the x-amz-content-sha256 header as sent (so
-	// UNSIGNED-PAYLOAD and STREAMING-* values count), and a presigned URL
-	// signs UNSIGNED-PAYLOAD.
+	// UNSIGNED-PAYLOAD and STREAMING-* values count), a presigned URL
+	// signs UNSIGNED-PAYLOAD, and a raw '+' in the path is a space (see
+	// CanonicalURI).
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
 	S3           bool
 	Normalize    bool

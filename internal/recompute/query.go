@@ -48,7 +48,7 @@ type queryBuilder struct {
 // component canonicalizes one raw name or value: s itself when it is
 // canonical already, else a run of the arena.
 func (q *queryBuilder) component(s string) (str string, off, end int32, inArena bool) {
-	if isRecoded(s, false, true) {
+	if isRecoded(s, false) {
 		return s, 0, 0, false
 	}
 	o := len(q.arena)

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
 )
 
 // StringToSign grammar (SigV4, "Create a string to sign"):
@@ -87,3 +89,16 @@ func (f *Family) appendScope(dst []byte, date, region, service string) []byte {
 }
 
 func hexString(b *[32]byte) string { return hex.EncodeToString(b[:]) }
+
+// RedactToken masks a session token in s (as is and URI-encoded): the
+// canonical request, the added headers and the presigned URL carry it when
+// it is signed, as the server's canonical request does. Renderers that
+// must not show it pass their text through here.
+func RedactToken(s string, token credentials.Secret) string {
+	t := token.Reveal()
+	if t == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, t, "[redacted]")
+	return strings.ReplaceAll(s, string(appendURIEncode(nil, t, false)), "[redacted]")
+}

@@ -23,6 +23,8 @@ import (
 // it. String fields share memory with CanonicalRequest, StringToSign and
 // Authorization/PresignedURL; the K* slices are nil when no secret was given
 // (everything up to StringToSign is still filled in). Treat it as read-only.
+// A signed session token appears in CanonicalRequest, Added and
+// PresignedURL, as in the server's own canonical request; see RedactToken.
 type V4 struct {
 	Family *Family
 	Rules  Rules
