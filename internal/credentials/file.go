@@ -45,6 +45,11 @@ func readSecretFile(path, shown string) (Secret, error) {
 	if err != nil {
 		return Secret{}, &FileError{Path: shown, Msg: describe(err), Err: err}
 	}
+	return firstLine(b, shown)
+}
+
+// firstLine is the secret in a key file's content b.
+func firstLine(b []byte, shown string) (Secret, error) {
 	line, _, found := bytes.Cut(b, []byte("\n"))
 	if !found && len(b) > maxSecretFile {
 		return Secret{}, &FileError{Path: shown, Line: 1, Msg: fmt.Sprintf("is longer than %d bytes; is this the secret key file?", maxSecretFile)}

@@ -296,3 +296,15 @@ func TestLoad_unreadableSharedFile(t *testing.T) {
 		}
 	}
 }
+
+// TestLoad_loaderCrash: aws-sdk-go-v2's INI reader panics on a lone quote;
+// Load turns that into an error naming the line.
+func TestLoad_loaderCrash(t *testing.T) {
+	e, home := newEnv(t)
+	creds := write(t, filepath.Join(home, ".aws", "credentials"), "[default]\naws_access_key_id = "+akid+"\naws_secret_access_key = "+secret+"\nregion = \"\n")
+	_, err := load(t, Options{Getenv: e.get}, creds)
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "~/.aws/credentials: line 4: a value that is a lone quote character crashes the aws config loader") {
+		t.Errorf("lone quote: %v", err)
+	}
+}

@@ -67,16 +67,10 @@ func (l *loader) profile(name string, explicit bool) (Credentials, error) {
 	case len(files) == 0:
 		return l.notFound(name, explicit, where+" (neither file exists)")
 	}
-	sc, err := config.LoadSharedConfigProfile(context.Background(), name, func(lo *config.LoadSharedConfigOptions) {
-		lo.CredentialsFiles = []string{l.credFile}
-		lo.ConfigFiles = []string{l.cfgFile}
-		if l.credFile == "" {
-			lo.CredentialsFiles = []string{}
-		}
-		if l.cfgFile == "" {
-			lo.ConfigFiles = []string{}
-		}
-	})
+	sc, err := l.loadShared(name)
+	if errors.Is(err, errLoaderCrashed) {
+		return Credentials{}, l.crash()
+	}
 	path, line := l.section(name)
 	perr := func(msg, hint string, cause error) error {
 		return &ProfileError{Profile: name, Path: path, Line: line, Msg: msg, Hint: hint, Err: cause}
@@ -114,6 +108,48 @@ func (l *loader) profile(name string, explicit bool) (Credentials, error) {
 	}
 	l.looked = append(l.looked, fmt.Sprintf("profile %s in %s (no keys in it)", name, where))
 	return Credentials{}, nil
+}
+
+// loadShared calls the SDK's loader on the two files, and nothing else:
+// LoadSharedConfigProfile only reads files (no STS, SSO or IMDS call, no
+// credential_process run). It recovers from a crash of the loader:
+// aws-sdk-go-v2 config v1.33.18 panics on a value that is a lone quote
+// (ini.unquote slices "\"" as s[1:0]); FuzzLoad found it.
+func (l *loader) loadShared(name string) (sc config.SharedConfig, err error) {
+	defer func() {
+		if recover() != nil {
+			err = errLoaderCrashed
+		}
+	}()
+	sc, err = config.LoadSharedConfigProfile(context.Background(), name, func(lo *config.LoadSharedConfigOptions) {
+		lo.CredentialsFiles, lo.ConfigFiles = []string{}, []string{}
+		if l.credFile != "" {
+			lo.CredentialsFiles = []string{l.credFile}
+		}
+		if l.cfgFile != "" {
+			lo.ConfigFiles = []string{l.cfgFile}
+		}
+	})
+	return sc, err
+}
+
+var errLoaderCrashed = errors.New("the aws config loader crashed")
+
+// crash names the line that made the loader panic when it can find it.
+func (l *loader) crash() error {
+	for _, p := range []string{l.credFile, l.cfgFile} {
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) > 1<<20 {
+			continue
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			k := strings.IndexAny(line, "=:")
+			if v := strings.TrimSpace(line[k+1:]); k >= 0 && (v == `"` || v == "'") {
+				return &FileError{Path: l.shown(p), Line: i + 1, Msg: "a value that is a lone quote character crashes the aws config loader (aws-sdk-go-v2); complete or remove it"}
+			}
+		}
+	}
+	return &FileError{Path: l.where(), Msg: "the aws config loader (aws-sdk-go-v2) crashed reading these files"}
 }
 
 func (l *loader) notFound(name string, explicit bool, where string) (Credentials, error) {
