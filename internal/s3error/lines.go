@@ -22,7 +22,7 @@ var browserToggle = regexp.MustCompile(`(?m)^(\s*)(?:[-−▼▶▾▸]\s?)(<)`)
 // view. The view also collapses the white space inside text, which
 // finish notices from the dumps or the string shapes.
 func unwrapBrowserView(p *paste) {
-	if !browserBanner.MatchString(p.s) {
+	if !strings.Contains(p.s, "does not appear to have any style information") || !browserBanner.MatchString(p.s) {
 		return
 	}
 	s := browserBanner.ReplaceAllString(p.s, "")
@@ -43,47 +43,69 @@ func unwrapCRLF(p *paste) {
 
 type linePrefix struct {
 	layer string
+	first string // the bytes a matching line can start with ("" = any), to skip the regexp cheaply
 	re    *regexp.Regexp
 }
 
+const (
+	digits    = "0123456789"
+	logLevels = "TDIWEFCV"
+	months    = "ADFJMNOS"
+)
+
 // linePrefixes are matched in order; every rule is anchored and bounded.
 var linePrefixes = []linePrefix{
-	{"shell-prompt", regexp.MustCompile(`^(?:>>> |\.\.\. |\$ |% |PS [^>\n]{0,200}> |[\w.-]{1,64}@[\w.-]{1,64}:[^\n$#]{0,200}[$#] |irb\([^)\n]{0,50}\):\d+:\d+[>*"'] |iex\(\d+\)> |\(Pdb\) |In \[\d+\]: )`)},
-	{"quote-prefixed", regexp.MustCompile(`^(?:> ?)+`)},
-	{"heading-prefixed", regexp.MustCompile(`^#{1,6} `)},
-	{"logcat", regexp.MustCompile(`^(?:\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s+\d+\s+\d+ [VDIWEFA] [^:\n]{0,80}: |[VDIWEFA]/[^(:\n]{1,80}\(\s*\d+\): |[VDIWEFA]/[\w.$-]{1,80}: )`)},
-	{"log-prefixed", regexp.MustCompile(`^\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?(?: - [^\n]{0,160}? - (?:TRACE|DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) - | +\[?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\]?(?: [^\n]{0,160}? : | \[[^\]\n]{0,80}\] [\w.$]{1,120} - |:? )| )`)},
-	{"log-prefixed", regexp.MustCompile(`^(?:\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})? (?:\[[^\]\n]{0,80}\] )?(?:TRACE|DEBUG|INFO|WARN|ERROR)\s+[\w.$]{1,120} - |[DIWEF], \[[^\]\n]{0,60}\]\s+[A-Z]+ -- [^:\n]{0,60}: |(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]{1,120}:|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S{1,64} [^:\n]{1,60}: )`)},
+	{"shell-prompt", ">.$%PI(i", regexp.MustCompile(`^(?:>>> |\.\.\. |\$ |% |PS [^>\n]{0,200}> |irb\([^)\n]{0,50}\):\d+:\d+[>*"'] |iex\(\d+\)> |\(Pdb\) |In \[\d+\]: )`)},
+	{"shell-prompt", "", regexp.MustCompile(`^[\w.-]{1,64}@[\w.-]{1,64}:[^\n$#]{0,200}[$#] `)},
+	{"quote-prefixed", ">", regexp.MustCompile(`^(?:> ?)+`)},
+	{"heading-prefixed", "#", regexp.MustCompile(`^#{1,6} `)},
+	{"logcat", digits + "VDIWEFA", regexp.MustCompile(`^(?:\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s+\d+\s+\d+ [VDIWEFA] [^:\n]{0,80}: |[VDIWEFA]/[^(:\n]{1,80}\(\s*\d+\): |[VDIWEFA]/[\w.$-]{1,80}: )`)},
+	{"log-prefixed", "[" + digits, regexp.MustCompile(`^\[?\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?(?: - [^\n]{0,160}? - (?:TRACE|DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL) - | +\[?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\]?(?: [^\n]{0,160}? : | \[[^\]\n]{0,80}\] [\w.$]{1,120} - |:? )| )`)},
+	{"log-prefixed", digits + logLevels + months, regexp.MustCompile(`^(?:\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})? (?:\[[^\]\n]{0,80}\] )?(?:TRACE|DEBUG|INFO|WARN|ERROR)\s+[\w.$]{1,120} - |[DIWEF], \[[^\]\n]{0,60}\]\s+[A-Z]+ -- [^:\n]{0,60}: |(?:DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.]{1,120}:|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S{1,64} [^:\n]{1,60}: )`)},
+}
+
+// stripPrefix removes the first prefix that matches l, returning its rule.
+func stripPrefix(l string) (string, int) {
+	if l == "" {
+		return l, -1
+	}
+	for k, lp := range linePrefixes {
+		if lp.first != "" && strings.IndexByte(lp.first, l[0]) < 0 {
+			continue
+		}
+		if loc := lp.re.FindStringIndex(l); loc != nil && loc[1] > 0 {
+			return l[loc[1]:], k
+		}
+	}
+	return l, -1
 }
 
 // unwrapLinePrefixes strips quote markers, prompts and log prefixes from
-// every line. A prefix that occurs on one line only (a prompt before the
-// command, a log line that starts a multi-line message) is stripped but not
-// named as the form.
+// every line, nested ones too ("> 2024-… DEBUG …"). A prefix that occurs
+// on one line only (a prompt before the command, a log line that starts a
+// multi-line message) is stripped but not named as the form.
 func unwrapLinePrefixes(p *paste) {
-	for round := 0; round < 3; round++ {
-		lines := strings.Split(p.s, "\n")
-		changed := false
-		for _, lp := range linePrefixes {
-			n := 0
-			for i, l := range lines {
-				if loc := lp.re.FindStringIndex(l); loc != nil && loc[1] > 0 {
-					lines[i] = l[loc[1]:]
-					n++
-				}
+	lines := strings.Split(p.s, "\n")
+	counts := make([]int, len(linePrefixes))
+	changed := false
+	for i, l := range lines {
+		for depth := 0; depth < 3; depth++ {
+			rest, k := stripPrefix(l)
+			if k < 0 {
+				break
 			}
-			if n > 0 {
-				changed = true
-				s := strings.Join(lines, "\n")
-				if n >= 2 {
-					p.apply(lp.layer, s)
-				} else {
-					p.s = s
-				}
-			}
+			counts[k]++
+			l, changed = rest, true
 		}
-		if !changed {
-			return
+		lines[i] = l
+	}
+	if !changed {
+		return
+	}
+	p.s = strings.Join(lines, "\n")
+	for k, n := range counts {
+		if n >= 2 {
+			p.layers = append(p.layers, linePrefixes[k].layer)
 		}
 	}
 }
@@ -147,25 +169,36 @@ func unwrapConsole(p *paste, w int) {
 
 // candidates returns the readings of the paste to try, most likely first:
 // every un-wrapper that recognises its form applied in the documented
-// order; the same without joining console-wrapped lines (a paste can have
+// order, joining console-wrapped lines before the line prefixes are
+// stripped (the terminal wrapped a quoted or logged text) or after (the
+// wrapped text was quoted); the same without joining (a paste can have
 // several lines of one length by chance); and the paste as it is.
 func candidates(p *paste) []*paste {
-	var out []*paste
-	build := func(w int) *paste {
-		c := p.clone()
-		unwrapBrowserView(c)
-		unwrapCRLF(c)
+	base := p.clone()
+	unwrapBrowserView(base)
+	unwrapCRLF(base)
+	stripped := base.clone()
+	unwrapLinePrefixes(stripped)
+	finish := func(c *paste, w int) *paste {
 		if w > 0 {
 			unwrapConsole(c, w)
 		}
-		unwrapLinePrefixes(c)
 		unwrapEscapes(c)
 		return c
 	}
-	if w := consoleWidth(p.s); w > 0 {
-		out = append(out, build(w))
+	var out []*paste
+	if stripped.s != base.s {
+		if w := consoleWidth(stripped.s); w > 0 {
+			out = append(out, finish(stripped.clone(), w))
+		}
 	}
-	out = append(out, build(0))
+	if w := consoleWidth(base.s); w > 0 {
+		c := base.clone()
+		unwrapConsole(c, w)
+		unwrapLinePrefixes(c)
+		out = append(out, finish(c, 0))
+	}
+	out = append(out, finish(stripped, 0))
 	if out[len(out)-1].s != p.s {
 		out = append(out, p.clone())
 	}

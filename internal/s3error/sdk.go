@@ -13,7 +13,10 @@ func extract(p *paste) *Body {
 	if b == nil {
 		b = extractKV(p.s)
 	}
-	code, msg, op := sdkException(p.s)
+	var code, msg, op string
+	if b == nil || !hasField(b, "Code") || !hasField(b, "Message") {
+		code, msg, op = sdkException(p.s)
+	}
 	if b == nil {
 		if code == "" {
 			return nil
@@ -36,21 +39,32 @@ var codeAlternation = strings.Join(knownCodes, "|")
 
 // sdkPatterns are the exception texts of the SDKs, each giving a code, an
 // optional operation and an optional message (named groups).
-var sdkPatterns = []*regexp.Regexp{
+var sdkPatterns = []struct {
+	needle string // a substring the pattern needs, to skip it cheaply
+	re     *regexp.Regexp
+}{
 	// boto3/botocore ClientError
-	regexp.MustCompile(`An error occurred \((?P<code>[\w.]{1,64})\) when calling the (?P<op>\w{1,64}) operation[^:\n]{0,80}: (?P<msg>[^\n]*)`),
+	{"An error occurred (", regexp.MustCompile(`An error occurred \((?P<code>[\w.]{1,64})\) when calling the (?P<op>\w{1,64}) operation[^:\n]{0,80}: (?P<msg>[^\n]*)`)},
 	// aws-sdk-go-v2 (smithy) "api error Code: message"
-	regexp.MustCompile(`api error (?P<code>[\w.]{1,64}): (?P<msg>[^\n]*)`),
+	{"api error ", regexp.MustCompile(`api error (?P<code>[\w.]{1,64}): (?P<msg>[^\n]*)`)},
 	// AWS SDK for Java v1/v2: "message (Service: Amazon S3; Status Code: 403; Error Code: X; ...)"
-	regexp.MustCompile(`(?:Exception|Error): (?P<msg>[^(\n]{1,400}?)\s*\(Service: [^;,)\n]{1,64}[;,] Status Code: \d{3}[;,] (?:Error Code: (?P<code>[\w.]{1,64}))?`),
+	{"(Service: ", regexp.MustCompile(`(?:Exception|Error): (?P<msg>[^(\n]{1,400}?)\s*\(Service: [^;,)\n]{1,64}[;,] Status Code: \d{3}[;,] (?:Error Code: (?P<code>[\w.]{1,64}))?`)},
 	// aws-sdk-go v1, JavaScript, oss2: "Code: message"
-	regexp.MustCompile(`\b(?P<code>` + codeAlternation + `)(?:Error|Exception)?: (?P<msg>[^\n{]*)`),
+	{"", regexp.MustCompile(`\b(?P<code>` + codeAlternation + `)(?:Error|Exception)?: (?P<msg>[^\n{]*)`)},
 	// a known code anywhere
-	regexp.MustCompile(`\b(?P<code>` + codeAlternation + `)\b`),
+	{"", regexp.MustCompile(`\b(?P<code>` + codeAlternation + `)\b`)},
 }
 
 func sdkException(s string) (code, msg, op string) {
-	for _, re := range sdkPatterns {
+	anyCode := false
+	for _, c := range knownCodes {
+		anyCode = anyCode || strings.Contains(s, c)
+	}
+	for _, p := range sdkPatterns {
+		if (p.needle != "" && !strings.Contains(s, p.needle)) || (p.needle == "" && !anyCode) {
+			continue
+		}
+		re := p.re
 		m := re.FindStringSubmatch(s)
 		if m == nil {
 			continue

@@ -22,6 +22,11 @@ const maxBodies = 8
 // maxFields bounds the fields read from one body.
 const maxFields = 512
 
+// maxTags bounds the tags indexed from the first <Error or <Code> on (a
+// body has a few dozen; a log full of HTML before it is skipped), which
+// bounds the index at a few MiB whatever the paste.
+const maxTags = 1 << 17
+
 type tag struct {
 	pos, end int // s[pos:end] is the tag
 	name     string
@@ -35,9 +40,9 @@ type tagIndex struct {
 	closes map[string][]int // name -> positions of "</name>"
 }
 
-func indexTags(s string) *tagIndex {
+func indexTags(s string, from int) *tagIndex {
 	ix := &tagIndex{closes: map[string][]int{}}
-	for i := 0; i < len(s); {
+	for i := from; i < len(s) && len(ix.tags) < maxTags; {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
 			break
@@ -114,7 +119,16 @@ type xmlReader struct {
 
 // extractXML reads the best <Error> body of s, or nil when s has none.
 func extractXML(s string) *Body {
-	ix := indexTags(s)
+	from := -1
+	for _, m := range []string{"<Error", "<Code>"} {
+		if i := strings.Index(s, m); i >= 0 && (from < 0 || i < from) {
+			from = i
+		}
+	}
+	if from < 0 {
+		return nil
+	}
+	ix := indexTags(s, from)
 	// bodies: each <Error> up to its close, or up to the next <Error> when
 	// it does not close before one opens (a cut copy followed by a whole one)
 	var starts []int
