@@ -220,6 +220,10 @@ func (c *curlCmd) fields(r *Request) []Field {
 		if !x.remove && !strings.EqualFold(x.name, "Host") {
 			add(x.name, x.value)
 		}
+		if strings.EqualFold(x.name, "authority") {
+			// DevTools before 2023 copied HTTP/2's :authority as a field.
+			c.note("the authority field is DevTools' copy of http/2's :authority; curl sends it as a field, the browser did not")
+		}
 	}
 	if c.json {
 		// --json adds these after the -H fields unless -H gives them.
