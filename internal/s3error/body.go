@@ -110,7 +110,8 @@ func Parse(in []byte) (*Body, error) {
 	if len(in) > MaxInput {
 		return nil, &ParseError{Offset: MaxInput, Msg: fmt.Sprintf("input is %d bytes, more than the %d (16 MiB) sigdiff reads", len(in), MaxInput)}
 	}
-	p := &paste{s: decodeText(in)}
+	text := decodeText(in)
+	p := &paste{s: text}
 	if p.s != string(in) {
 		p.layers = append(p.layers, "utf-16")
 	}
@@ -128,9 +129,18 @@ func Parse(in []byte) (*Body, error) {
 		}
 	}
 	if best == nil {
-		return nil, &ParseError{Offset: -1, Msg: "no error body found: no <Error> or <Code> element, no Code field and no known error code"}
+		return nil, noBodyError(text)
 	}
 	return best, nil
+}
+
+// noBodyError says why nothing was found, pointing at an empty <Error>
+// element when there is one.
+func noBodyError(s string) *ParseError {
+	if i := strings.Index(s, "<Error"); i >= 0 {
+		return &ParseError{Offset: i, Line: strings.Count(s[:i], "\n") + 1, Msg: "the Error element holds no fields"}
+	}
+	return &ParseError{Offset: -1, Msg: "no error body found: no <Error> or <Code> element, no Code field and no known error code"}
 }
 
 // quality ranks the readings of one paste: the un-wrappers guess, and the

@@ -25,8 +25,9 @@
 //     Markdown backslashes (\_, \&).
 //  5. Reading: XML (tolerant: truncated elements, stray "<…>" in text),
 //     else the XML-less forms (Key: value, Key=value, print_r, var_dump,
-//     SimpleXMLElement dumps, dict and JSON objects, util.inspect), and the
-//     SDKs' exception texts for a code and message.
+//     SimpleXMLElement dumps, dict and JSON objects, util.inspect), else
+//     Safari's text-only view (text nodes run together), and the SDKs'
+//     exception texts for a code and message.
 //  6. Fields: pretty-printer re-indentation of a text field is undone; the
 //     dumps are decoded and are the truth; a text field is compared with
 //     its dump (Damage); without a dump, blank lines around the text are

@@ -113,3 +113,13 @@ const javaV1Exception = `com.amazonaws.services.s3.model.AmazonS3Exception: The 
 
 const goV2Error = `2024/05/01 10:00:00 operation error S3: GetObject, https response error StatusCode: 403, RequestID: 4442587FB7D0A2F9, HostID: RzQYHes10dAU3rrnhyDRRwN4NzuNxn3JrVcjlfK8NEqagFh0DZ0gkT56bMrYNwDTcU2iuZQohaY=, api error SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your key and signing method.
 `
+
+// safariText is Safari's view of an XML body: the text nodes run together,
+// white space collapsed.
+func safariText(b base) string {
+	var sb strings.Builder
+	for _, f := range b.fields {
+		sb.WriteString(strings.Join(strings.Fields(f.Text), " "))
+	}
+	return sb.String() + "\n"
+}

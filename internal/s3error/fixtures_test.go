@@ -76,6 +76,7 @@ var fixtures = []fixture{
 	{file: "aws-sigv4.re-indented.xml", base: "aws-sigv4", wrap: func(b base, _ string) string { return reindented(b) }, form: "re-indented"},
 	{file: "aws-sigv4.console-wrapped.txt", base: "aws-sigv4", wrap: func(_ base, x string) string { return wrapAt(x, 80) }, form: "console-wrapped", damage: 1},
 	{file: "aws-sigv4.whitespace-collapsed.txt", base: "aws-sigv4", wrap: func(_ base, x string) string { return strings.Join(strings.Fields(x), " ") + "\n" }, form: "whitespace-collapsed", damage: -1},
+	{file: "aws-sigv4.text-only.txt", base: "aws-sigv4", wrap: func(b base, _ string) string { return safariText(b) }, form: "text-only", damage: -1},
 	{file: "aws-sigv4.truncated.xml", base: "aws-sigv4", wrap: func(_ base, x string) string { return truncatedAt(x, 100) }, cr: getObjectRangeCR[:100],
 		missing: []string{"CanonicalRequestBytes cut after 100 bytes", "element Error not closed"}},
 	{file: "aws-sigv4.key-value.txt", base: "aws-sigv4", wrap: func(b base, _ string) string { return keyValue(b, ": ") }, form: "key-value"},

@@ -141,6 +141,14 @@ func TestParse_noBody(t *testing.T) {
 	}
 }
 
+func TestParse_emptyErrorElement(t *testing.T) {
+	_, err := Parse([]byte("HTTP/1.1 403 Forbidden\r\n\r\n\n  <Error></Error>"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 4 || pe.Offset != 29 || !strings.Contains(err.Error(), "line 4, byte 29") {
+		t.Fatalf("err = %v (%+v)", err, pe)
+	}
+}
+
 func TestParse_tooLarge(t *testing.T) {
 	_, err := Parse(make([]byte, MaxInput+1))
 	var pe *ParseError
@@ -234,5 +242,25 @@ func TestParse_regionTypoInScope(t *testing.T) {
 	c := checkByID(Checks(b, ""), CheckScopeWellFormed)
 	if c == nil || c.OK || !strings.Contains(c.Detail, `"us_east_1"`) {
 		t.Errorf("scope check: %+v", c)
+	}
+}
+
+// Safari shows the text nodes run together; the dumps still give the
+// strings back exactly.
+func TestParse_textOnly(t *testing.T) {
+	got := mustParse(t, safariText(bases()["aws-sigv4"]))
+	if got.Code != "SignatureDoesNotMatch" || got.Message != awsMessage || got.AccessKeyID != exampleKey || got.SignatureProvided != sigV4Provided {
+		t.Errorf("fields: %+v", got.Fields)
+	}
+	if string(got.StringToSign) != getObjectRangeSTS || string(got.CanonicalRequest) != getObjectRangeCR {
+		t.Errorf("strings: %q %q", got.StringToSign, got.CanonicalRequest)
+	}
+	if v, _ := got.Get("HostId"); v != awsHostIDV || !strings.Contains(got.Form, "text-only") {
+		t.Errorf("host id %q, form %q", v, got.Form)
+	}
+	// cut short, as in a published report: code, message, key and what is left
+	cut := mustParse(t, "SignatureDoesNotMatchThe request signature we calculated does not match the signature you provided. Check your key and signing method.AKIAI5HZ6UQ52CI4LR4AAWS4-HMAC-SHA256 20180123T203739Z 20180123/us-east-2/s3/aws4_reques")
+	if cut.Code != "SignatureDoesNotMatch" || cut.AccessKeyID != "AKIAI5HZ6UQ52CI4LR4A" {
+		t.Errorf("cut: %+v", cut.Fields)
 	}
 }

@@ -13,6 +13,9 @@ func extract(p *paste) *Body {
 	if b == nil {
 		b = extractKV(p.s)
 	}
+	if b == nil {
+		b = extractTextOnly(p.s)
+	}
 	var code, msg, op string
 	if b == nil || !hasField(b, "Code") || !hasField(b, "Message") {
 		code, msg, op = sdkException(p.s)
