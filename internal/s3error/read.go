@@ -52,15 +52,16 @@ func (b *Body) readPart(name, part string) (auth []byte, text string, has bool) 
 			}
 		}
 		bs, err := decodeDumpPartial(d)
-		if err != nil {
-			b.Notes = append(b.Notes, fmt.Sprintf("%sBytes: %v; the %d bytes before it are used", name, err, len(bs)))
-			dumpCut = true
-		}
 		if len(bs) > 0 {
 			auth, has = bs, true
 		}
 		if dumpCut {
 			b.Missing = append(b.Missing, fmt.Sprintf("%sBytes cut after %d bytes", name, len(bs)))
+		}
+		if err != nil {
+			// what follows a bad token is not read: compare as if cut there
+			b.Notes = append(b.Notes, fmt.Sprintf("%sBytes: %v; the %d bytes before it are used", name, err, len(bs)))
+			dumpCut = true
 		}
 	}
 	cut := (has && dumpCut) || (!has && textCut)

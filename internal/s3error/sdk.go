@@ -59,10 +59,7 @@ var sdkPatterns = []struct {
 }
 
 func sdkException(s string) (code, msg, op string) {
-	anyCode := false
-	for _, c := range knownCodes {
-		anyCode = anyCode || strings.Contains(s, c)
-	}
+	anyCode := containsCode(s)
 	for _, p := range sdkPatterns {
 		if (p.needle != "" && !strings.Contains(s, p.needle)) || (p.needle == "" && !anyCode) {
 			continue
@@ -87,4 +84,14 @@ func sdkException(s string) (code, msg, op string) {
 		}
 	}
 	return "", "", ""
+}
+
+// containsCode is a cheap test before the regexps that look for a code.
+func containsCode(s string) bool {
+	for _, c := range knownCodes {
+		if strings.Contains(s, c) {
+			return true
+		}
+	}
+	return false
 }

@@ -26,6 +26,9 @@ var (
 )
 
 func extractTextOnly(s string) *Body {
+	if !containsCode(s) {
+		return nil
+	}
 	s = strings.Join(strings.Fields(s), " ")
 	m := textCode.FindStringSubmatchIndex(s)
 	if m == nil {
