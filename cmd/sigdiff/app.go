@@ -122,15 +122,9 @@ func newRootCmd(e *env) *cobra.Command {
 		return badInput(err, "run 'sigdiff "+c.Name()+" --help' for usage")
 	})
 	addCheckFlags(root, checkOpts)
-	root.AddCommand(newCheckCmd(e), newDemoCmd(e))
-	for _, c := range extraCommands(e) {
-		root.AddCommand(c)
-	}
+	root.AddCommand(newCheckCmd(e), newVerifyCmd(e), newExplainCmd(e), newDemoCmd(e))
 	return root
 }
-
-// extraCommands returns the subcommands beyond check and demo.
-var extraCommands = func(*env) []*cobra.Command { return nil }
 
 const manual = `sigdiff finds out why an object store rejected a request signature.
 

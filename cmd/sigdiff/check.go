@@ -1,16 +1,21 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/sigdiff/sigdiff/internal/clientsig"
 	"github.com/sigdiff/sigdiff/internal/diagnose"
+	"github.com/sigdiff/sigdiff/internal/recompute"
+	"github.com/sigdiff/sigdiff/internal/report"
 	"github.com/sigdiff/sigdiff/internal/s3error"
 )
 
 type checkOptions struct {
 	client string
 	host   string
+	sign   signFlags
 	output outputOptions
 }
 
@@ -32,6 +37,7 @@ func addCheckFlags(c *cobra.Command, o *checkOptions) {
 	f := c.Flags()
 	f.StringVar(&o.client, "client", "", "`FILE` holding what your client signed: canonical request and/or string to sign")
 	f.StringVar(&o.host, "host", "", "the `HOST` the request went to, to check the scope's region against it")
+	addSignFlags(c, &o.sign, false)
 	addOutputFlags(c, &o.output)
 }
 
@@ -84,11 +90,65 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 			return badInput(prefixed(csrc, err))
 		}
 	}
+	if o.sign.request != "" {
+		if err := recomputeForCheck(e, o, body, &in); err != nil {
+			return err
+		}
+	}
 	rep := diagnose.Diagnose(in)
 	if err := render(e.stdout, rep, format, pal); err != nil {
 		return err
 	}
 	return verdictStatus(rep)
+}
+
+// recomputeForCheck signs the user's request (the "correct" view) and, with
+// a key, the server's own string to sign (the signature it expected).
+func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose.Input) error {
+	s, err := o.sign.resolve(e, hintFromBody(body), false)
+	if err != nil {
+		return err
+	}
+	if in.Host == "" {
+		in.Host = s.req.Host
+	}
+	v, err := recompute.SigV4(s.req, s.creds, s.opts)
+	if err != nil {
+		return badInput(err)
+	}
+	rc := &diagnose.Recomputed{
+		Scheme:           report.Scheme(v),
+		CanonicalRequest: v.CanonicalRequest,
+		StringToSign:     v.StringToSign,
+		Signature:        v.Signature,
+		Notes:            s.notes,
+	}
+	if s.haveKey && len(body.StringToSign) > 0 {
+		if sv, err := recompute.FromStringToSign(string(body.StringToSign), s.creds, s.opts); err == nil {
+			rc.ServerSignature = sv.Signature
+		} else {
+			rc.Notes = append(rc.Notes, "the server's string to sign could not be re-signed: "+err.Error())
+		}
+	}
+	in.Recomputed, in.HaveKey = rc, s.haveKey
+	if s.auth != nil {
+		in.SentSignature = s.auth.Signature
+	}
+	return nil
+}
+
+// hintFromBody reads date, region and service from the server's string to
+// sign (line 2 and the scope on line 3).
+func hintFromBody(b *s3error.Body) scopeHint {
+	lines := strings.Split(string(b.StringToSign), "\n")
+	if len(lines) < 3 {
+		return scopeHint{}
+	}
+	parts := strings.Split(lines[2], "/")
+	if len(parts) != 4 {
+		return scopeHint{}
+	}
+	return scopeHint{amzDate: lines[1], region: parts[1], service: parts[2]}
 }
 
 // verdictStatus maps the verdict to the exit status: 0 when nothing is

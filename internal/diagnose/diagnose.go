@@ -14,12 +14,15 @@ type Input struct {
 	Body   *s3error.Body
 	Client *clientsig.Signed // what the client signed, when given
 	Host   string            // the request's host, when known
-	// Recompute, when set, is sigdiff's own signing of the user's request
+	// Recomputed, when set, is sigdiff's own signing of the user's request
 	// (the "correct" view), with the signature the server expected.
 	Recomputed *Recomputed
-	// ReproducesProvided is true when Recomputed.Signature equals the
-	// signature the client sent.
+	// HaveKey is true when the user's secret was available, so that
+	// Recomputed carries signatures.
 	HaveKey bool
+	// SentSignature is the signature the request itself carries, for
+	// bodies that do not echo SignatureProvided.
+	SentSignature string
 }
 
 // signatureCodes are the error codes that mean "the signature is wrong".
@@ -151,41 +154,91 @@ func (r *Report) decide(in Input) {
 	r.judgeViews(in)
 }
 
-// judgeViews decides between the verdicts that compare views.
+// judgeViews decides between the verdicts that compare views — the
+// hash-chain triage: (1) your key over the server's string to sign gives
+// the signature sent: only the key differs; (2) your request as given,
+// recomputed, gives the signature sent but the server canonicalized
+// something else: the request changed on the way; (3) otherwise the client
+// signed something else, and the diff shows what.
 func (r *Report) judgeViews(in Input) {
 	b := in.Body
+	rc := in.Recomputed
+	provided := b.SignatureProvided
+	if rc != nil && rc.Signature != "" && provided == "" {
+		// Servers without detail: the request's own signature stands in.
+		provided = in.SentSignature
+	}
 	switch {
-	case in.Recomputed != nil && in.Recomputed.ServerSignature != "" && sameSignature(in.Recomputed.ServerSignature, b.SignatureProvided):
+	case rc != nil && rc.ServerSignature != "" && sameSignature(rc.ServerSignature, provided):
 		r.Verdict = KeyMismatch
-		r.Headline = "your key signs the server's string to sign to exactly the signature you sent: the server holds a different secret for this access key id"
+		r.Headline = "your key signs the server's string to sign to exactly the signature sent: the client signed what the server computed, so the server holds a different secret for this access key id"
 		r.Facts = append(r.Facts, "HMAC(your key, server's string to sign) = SignatureProvided")
-		r.addCause("secret-key-mismatch", Reproduced, "HMAC with your key over the server's string to sign reproduces SignatureProvided "+b.SignatureProvided)
-	case in.Recomputed != nil && in.Client == nil && in.Recomputed.Signature != "" && sameSignature(in.Recomputed.Signature, b.SignatureProvided) && r.FirstDivergence != nil:
+		r.addCause("secret-key-mismatch", Reproduced, "HMAC with your key over the server's string to sign reproduces SignatureProvided "+provided)
+	case rc != nil && rc.Signature != "" && sameSignature(rc.Signature, provided) && r.FirstDivergence != nil && in.Client == nil:
 		r.Verdict = RequestChangedInTransit
-		r.Headline = "your request as given signs to exactly the signature sent, but the server saw a different request: something between client and server changed " + r.FirstDivergence.Label
-		r.Facts = append(r.Facts, "recomputing your request reproduces SignatureProvided", "the server's canonical request differs from it")
+		r.Headline = "your request as given signs to exactly the signature sent, but the server saw a different request; first difference: " + r.FirstDivergence.Label
+		r.Facts = append(r.Facts, "recomputing your request with your key reproduces SignatureProvided", "the server's canonical request differs from your request's: something between client and server changed it")
 		r.causesFromDiffs()
 	case r.FirstDivergence != nil:
 		r.Verdict = ClientSignedDifferently
-		r.Headline = "your client signed something else than the server computed; first difference: " + r.FirstDivergence.Label
+		if in.Client != nil {
+			r.Headline = "your client signed something else than the server computed; first difference: " + r.FirstDivergence.Label
+		} else {
+			r.Headline = "the server canonicalized something else than your request gives; first difference: " + r.FirstDivergence.Label
+			r.viewFacts(in, provided)
+		}
 		r.causesFromDiffs()
-	case len(r.Diffs) > 0:
+	case len(r.Diffs) > 0 && in.Client != nil:
 		// Both views agree byte for byte: what was signed is right, so
 		// the signature can only differ through the key.
 		r.Verdict = KeyMismatch
 		r.Headline = "your client signed exactly what the server computed; the signatures still differ, so the secret key differs"
 		r.Facts = append(r.Facts, "client and server strings are byte-identical")
-		if in.HaveKey && in.Recomputed != nil && in.Recomputed.ServerSignature != "" {
-			r.Facts = append(r.Facts, "your key gives "+in.Recomputed.ServerSignature+", the client sent "+b.SignatureProvided)
-			r.addCause("secret-key-polluted", Possible, "the key you gave does not reproduce the signature sent either: the client may use another secret, or the same one with a stray character")
-		}
 		r.addCause("secret-key-mismatch", Likely, "client and server signed identical strings but the signatures differ")
+	case len(r.Diffs) > 0 && in.HaveKey:
+		// The request reached the server as sent, yet your key over the
+		// same string gives another signature: the client used another
+		// secret, or made the signature some other way.
+		r.Verdict = ClientSignedDifferently
+		r.Headline = "the server computed exactly what your request gives, but your key does not reproduce the signature sent: the client signed with another secret or another method"
+		r.viewFacts(in, provided)
+		r.addCause("secret-key-polluted", Possible, "the client's secret may carry a stray space, newline or quote")
+		r.addCause("signing-key-derivation", Possible, "the client may derive its signing key differently (date, region, service, AWS4 prefix)")
+		r.addCause("signature-encoding", Possible, "the client may encode the signature differently: sent "+provided)
+		r.addCause("secret-key-mismatch", Possible, "the client may use another secret than the key you gave")
+	case len(r.Diffs) > 0:
+		r.Verdict = Undetermined
+		r.Headline = "the server computed exactly what your request gives; with your key sigdiff can tell whether the key or the client's signing differs"
+		r.Facts = append(r.Facts, "your request, recomputed, gives the server's canonical request byte for byte: it reached the server as sent")
+		r.NextSteps = append(r.NextSteps, "give your key (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile or --secret-key-file): then sigdiff tells key-mismatch from a client that signed differently")
 	default:
 		r.Verdict = Undetermined
 		r.Headline = undeterminedHeadline(b)
 		r.NextSteps = append(r.NextSteps,
 			"give what your client signed with --client FILE (a canonical request or string to sign from its debug log) to see where it differs",
 			"give the request with --request FILE and your key (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile) to recompute the signature")
+	}
+	if rc != nil && !in.HaveKey && r.Verdict != Undetermined {
+		r.NextSteps = append(r.NextSteps, "with your key, sigdiff can also tell whether the key itself differs (key-mismatch) and whether your request reproduces the signature sent")
+	}
+}
+
+// viewFacts records what the recomputation showed, for the verdicts that
+// rest on it.
+func (r *Report) viewFacts(in Input, provided string) {
+	rc := in.Recomputed
+	if rc == nil {
+		return
+	}
+	if rc.Signature != "" {
+		if sameSignature(rc.Signature, provided) {
+			r.Facts = append(r.Facts, "your request, signed with your key, reproduces the signature sent")
+		} else {
+			r.Facts = append(r.Facts, "your request, signed with your key, gives "+rc.Signature+"; the signature sent was "+provided)
+		}
+	}
+	if rc.ServerSignature != "" && !sameSignature(rc.ServerSignature, provided) {
+		r.Facts = append(r.Facts, "your key over the server's string to sign gives "+rc.ServerSignature+", not the signature sent: the key alone does not explain it")
 	}
 }
 

@@ -109,6 +109,8 @@ type Recomputed struct {
 	// ServerSignature is HMAC(user's key, server's string to sign): the
 	// signature the server expected, when a key was given.
 	ServerSignature string `json:"server_signature,omitempty"`
+	// Notes say what sigdiff assumed (region from the host, no key, …).
+	Notes []string `json:"notes"`
 }
 
 // Body returns the parsed error body the report was made from.

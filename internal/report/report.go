@@ -58,12 +58,17 @@ func Text(w io.Writer, r *diagnose.Report, st Style) error {
 	verdictLine(&b, p, r)
 	serverSection(&b, p, r)
 	checksSection(&b, p, r)
+	recomputedSection(&b, p, r)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
 	b.Reset()
+	other := "client"
+	if r.Client == nil && r.Recomputed != nil {
+		other = "your request, recomputed"
+	}
 	for _, d := range r.Diffs {
-		fmt.Fprintf(w, "\n%s\n", p.head(fmt.Sprintf("Diff of the %s (server vs client)", strings.ReplaceAll(d.Part, "_", " "))))
+		fmt.Fprintf(w, "\n%s\n", p.head(fmt.Sprintf("Diff of the %s (server vs %s)", strings.ReplaceAll(d.Part, "_", " "), other)))
 		if err := diff.Render(w, d, st.Palette); err != nil {
 			return err
 		}
@@ -159,6 +164,23 @@ func checksSection(b *strings.Builder, p painter, r *diagnose.Report) {
 	for _, d := range r.Damage {
 		fmt.Fprintf(b, "  %s %s at byte %d: %s\n", p.bad("paste damaged:"), strings.ReplaceAll(d.Part, "_", " "), d.Offset, d.Note)
 		fmt.Fprintf(b, "       text  %s\n       bytes %s\n", diff.VisibleFragment(d.Text), diff.VisibleFragment(d.Bytes))
+	}
+}
+
+func recomputedSection(b *strings.Builder, p painter, r *diagnose.Report) {
+	rc := r.Recomputed
+	if rc == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", p.head("Recomputed from your request"))
+	if rc.Signature != "" {
+		fmt.Fprintf(b, "  %-32s %s\n", "your request signs to", rc.Signature)
+	}
+	if rc.ServerSignature != "" {
+		fmt.Fprintf(b, "  %-32s %s\n", "the server's string to sign gives", rc.ServerSignature)
+	}
+	for _, n := range rc.Notes {
+		fmt.Fprintf(b, "  note: %s\n", n)
 	}
 }
 

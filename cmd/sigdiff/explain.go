@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sigdiff/sigdiff/internal/recompute"
+	"github.com/sigdiff/sigdiff/internal/report"
+)
+
+type explainOptions struct {
+	sign             signFlags
+	presign          bool
+	expires          int64
+	normalize        string
+	doubleEncode     string
+	signBody         string
+	omitSessionToken bool
+	showKeys         bool
+	output           outputOptions
+}
+
+func newExplainCmd(e *env) *cobra.Command {
+	o := &explainOptions{}
+	c := &cobra.Command{
+		Use:   "explain --request FILE [flags]",
+		Short: "walk through the signing of your request, step by step",
+		Long: `Teaching mode: every step of SigV4 signing of your own request, in order,
+with the rule applied at each step, the key chain and the final header or
+presigned URL. Works without a secret too (everything up to the string to
+sign). The signing options that the official test vectors vary are flags,
+so each vector can be reproduced from the command line.`,
+		Example: `  sigdiff explain --request get-object.txt
+  sigdiff explain --request req.txt --presign --expires 86400
+  sigdiff explain --request req.txt --service service --normalize on --double-encode on --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runExplain(e, o) },
+	}
+	addSignFlags(c, &o.sign, true)
+	f := c.Flags()
+	f.BoolVar(&o.presign, "presign", false, "sign in the query string (a presigned URL) instead of the Authorization header")
+	f.Int64Var(&o.expires, "expires", 0, "X-Amz-Expires in `SECONDS` for --presign")
+	f.StringVar(&o.normalize, "normalize", "auto", "normalize the path (remove dot segments, duplicate slashes): auto (not for S3), on or off")
+	f.StringVar(&o.doubleEncode, "double-encode", "auto", "encode the path twice: auto (not for S3), on or off")
+	f.StringVar(&o.signBody, "sign-body", "auto", "add x-amz-content-sha256 with the payload hash and sign it: auto (S3), on or off")
+	f.BoolVar(&o.omitSessionToken, "omit-session-token", false, "add X-Amz-Security-Token after signing, outside the signature")
+	f.BoolVar(&o.showKeys, "show-keys", false, "print the derived signing keys (credentials for their day, region and service)")
+	addOutputFlags(c, &o.output)
+	_ = c.MarkFlagRequired("request")
+	return c
+}
+
+func toggle(name, v string) (recompute.Toggle, error) {
+	switch v {
+	case "auto", "":
+		return recompute.Auto, nil
+	case "on", "true", "yes":
+		return recompute.On, nil
+	case "off", "false", "no":
+		return recompute.Off, nil
+	}
+	return recompute.Auto, badInputf("--%s takes auto, on or off, not %q", name, v)
+}
+
+func runExplain(e *env, o *explainOptions) error {
+	format, err := outputFormat(o.output.format, o.output.json)
+	if err != nil {
+		return err
+	}
+	st, err := palette(e, o.output.color)
+	if err != nil {
+		return err
+	}
+	s, err := o.sign.resolve(e, scopeHint{}, false)
+	if err != nil {
+		return err
+	}
+	opts := s.opts
+	if opts.Normalize, err = toggle("normalize", o.normalize); err != nil {
+		return err
+	}
+	if opts.DoubleEncode, err = toggle("double-encode", o.doubleEncode); err != nil {
+		return err
+	}
+	if opts.SignBody, err = toggle("sign-body", o.signBody); err != nil {
+		return err
+	}
+	opts.OmitSessionToken = o.omitSessionToken
+	if o.presign {
+		opts.Presign = true
+		opts.Expires = o.expires
+	} else if o.expires != 0 {
+		return badInputf("--expires goes with --presign")
+	}
+	if opts.Time.IsZero() && (s.auth == nil || s.auth.Time.IsZero()) && !hasDate(s) {
+		// An unsigned request without a date: sign it now, as a client would.
+		opts.Time = time.Now().UTC().Truncate(time.Second)
+		s.notes = append(s.notes, "the request has no date: signed at the current time "+opts.Time.Format(recompute.AmzDateLayout)+" (give --time to fix it)")
+	}
+	v, err := recompute.SigV4(s.req, s.creds, opts)
+	if err != nil {
+		return badInput(err)
+	}
+	d := report.NewDerivation(v, s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes)
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	}
+	return report.Explain(e.stdout, d, st)
+}
+
+func hasDate(s *signing) bool {
+	_, a := s.req.Get("x-amz-date")
+	_, b := s.req.Get("date")
+	return a || b
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/recompute"
+	"github.com/sigdiff/sigdiff/internal/request"
+)
+
+// signFlags are the inputs of a recomputation: the request as sent, its
+// body, overrides of date/region/service, and where the key is.
+type signFlags struct {
+	request       string
+	body          string
+	time          string
+	region        string
+	service       string
+	profile       string
+	accessKey     string
+	secretKey     string
+	secretKeyFile string
+}
+
+func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
+	f := c.Flags()
+	what := "the request as sent: raw HTTP, a curl command, or a (presigned) URL"
+	if !requestRequired {
+		what += "; with a key, sigdiff recomputes the signature"
+	}
+	f.StringVar(&o.request, "request", "", "`FILE` holding "+what)
+	f.StringVar(&o.body, "body", "", "`FILE` with the payload, hashed streaming, when the request file lacks it")
+	f.StringVar(&o.time, "time", "", "signing `TIME` (20150830T123600Z or RFC 3339) instead of the request's own")
+	f.StringVar(&o.region, "region", "", "scope `REGION` instead of the request's or the error's")
+	f.StringVar(&o.service, "service", "", "scope `SERVICE` instead of the request's or the error's (s3 for S3)")
+	f.StringVar(&o.profile, "profile", "", "`NAME` of a profile in the AWS shared credentials/config files")
+	f.StringVar(&o.accessKey, "access-key", "", "access key `ID` (with --secret-key or --secret-key-file)")
+	f.StringVar(&o.secretKey, "secret-key", "", "secret `KEY` (lands in your shell history: prefer the environment, a profile or --secret-key-file)")
+	f.StringVar(&o.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
+}
+
+// signing is a resolved recomputation: request, key and options.
+type signing struct {
+	req     *request.Request
+	auth    *recompute.AuthParams // nil when the request carries no signature
+	creds   credentials.Credentials
+	haveKey bool
+	opts    recompute.Options
+	notes   []string // what sigdiff assumed, for the report
+}
+
+// scopeHint is what an error body knows of the scope: its string to sign's
+// date line and scope line.
+type scopeHint struct {
+	amzDate, region, service string
+}
+
+func (o *signFlags) resolve(e *env, hint scopeHint, needKey bool) (*signing, error) {
+	data, src, err := readInput(e, o.request, "request")
+	if err != nil {
+		return nil, err
+	}
+	req, err := request.Parse(data)
+	if err != nil {
+		return nil, badInput(prefixed(src, err), "give the raw HTTP request, a curl command line or the URL")
+	}
+	s := &signing{req: req, notes: req.Notes}
+	auth, err := recompute.ParseAuth(req)
+	switch {
+	case errors.Is(err, recompute.ErrNoSignature):
+		s.notes = append(s.notes, "the request carries no signature: sigdiff signs it as it is")
+	case err != nil:
+		return nil, badInput(prefixed(src, err))
+	default:
+		s.auth = auth
+		s.opts = auth.Options()
+	}
+	if err := o.applyScope(s, hint); err != nil {
+		return nil, err
+	}
+	if o.body != "" {
+		f, err := os.Open(o.body)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		defer f.Close()
+		sum, n, err := request.HashBody(f)
+		if err != nil {
+			return nil, badInputf("reading %s: %v", o.body, err)
+		}
+		s.opts.PayloadHash = sum
+		s.notes = append(s.notes, fmt.Sprintf("payload hash from %s (%d bytes)", o.body, n))
+	}
+	if o.secretKey != "" {
+		fmt.Fprintln(e.stderr, "sigdiff: warning: --secret-key puts the secret in your shell history and process list; prefer the environment, --profile or --secret-key-file")
+	}
+	accessKey := o.accessKey
+	if accessKey == "" && s.auth != nil && o.secretKey == "" && o.secretKeyFile == "" {
+		accessKey = s.auth.AccessKeyID
+	}
+	creds, err := credentials.Load(credentials.Options{
+		Profile: o.profile, AccessKey: o.accessKey, SecretKey: credentials.NewSecret(o.secretKey),
+		SecretKeyFile: o.secretKeyFile, Getenv: e.getenv,
+	})
+	switch {
+	case err == nil:
+		s.creds, s.haveKey = creds, true
+		if accessKey != "" && creds.AccessKeyID != "" && creds.AccessKeyID != accessKey {
+			s.notes = append(s.notes, fmt.Sprintf("the key found (%s, from %s) is not the one the request names (%s)", creds.AccessKeyID, creds.Source, accessKey))
+		}
+	case errors.Is(err, credentials.ErrNoCredentials) && !needKey:
+		s.creds = creds
+		if s.creds.AccessKeyID == "" {
+			s.creds.AccessKeyID = accessKey
+		}
+		s.notes = append(s.notes, "no secret key found: everything up to the string to sign is shown, not the signature")
+	case errors.Is(err, credentials.ErrNoCredentials):
+		return nil, badInput(err, "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME or --secret-key-file FILE")
+	default:
+		return nil, badInput(err)
+	}
+	return s, nil
+}
+
+// applyScope fills date, region and service: flags first, then the
+// request's own signature, then the error body's scope, then the host.
+func (o *signFlags) applyScope(s *signing, hint scopeHint) error {
+	if o.time != "" {
+		t, err := parseFlagTime(o.time)
+		if err != nil {
+			return err
+		}
+		s.opts.Time = t
+	}
+	pick := func(flag, have, fromHint, fromHost, what string) string {
+		switch {
+		case flag != "":
+			return flag
+		case have != "":
+			return have
+		case fromHint != "":
+			s.notes = append(s.notes, fmt.Sprintf("%s %s taken from the error body's scope", what, fromHint))
+			return fromHint
+		case fromHost != "":
+			s.notes = append(s.notes, fmt.Sprintf("%s %s taken from the host name", what, fromHost))
+			return fromHost
+		}
+		return ""
+	}
+	hostRegion, hostService := regionFromHost(s.req.Host)
+	s.opts.Region = pick(o.region, s.opts.Region, hint.region, hostRegion, "region")
+	s.opts.Service = pick(o.service, s.opts.Service, hint.service, hostService, "service")
+	if s.opts.Region == "" {
+		s.opts.Region = "us-east-1"
+		s.notes = append(s.notes, "region us-east-1 assumed: give --region to change it")
+	}
+	if s.opts.Service == "" {
+		s.opts.Service = "s3"
+		s.notes = append(s.notes, "service s3 assumed: give --service to change it")
+	}
+	if s.opts.Time.IsZero() && s.auth != nil && s.auth.Time.IsZero() && hint.amzDate != "" {
+		if t, err := recompute.ParseAmzDate(hint.amzDate); err == nil {
+			s.opts.Time = t
+			s.notes = append(s.notes, "signing time "+hint.amzDate+" taken from the error body's string to sign")
+		}
+	}
+	return nil
+}
+
+func parseFlagTime(v string) (time.Time, error) {
+	if t, err := recompute.ParseAmzDate(v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, badInputf("--time %q is neither 20150830T123600Z nor RFC 3339", v)
+}
+
+// awsHostRE finds the region in S3 and other AWS endpoints:
+// bucket.s3.eu-west-1.amazonaws.com, s3-eu-west-1.amazonaws.com,
+// s3.dualstack.us-east-2.amazonaws.com, iam.amazonaws.com (global).
+var awsHostRE = regexp.MustCompile(`(?:^|\.)(s3|[a-z0-9-]+?)(?:[.-](?:dualstack\.)?([a-z]{2}(?:-gov)?-[a-z]+-\d))?\.amazonaws\.com(?:\.cn)?(?::\d+)?$`)
+
+// regionFromHost reads region and service from an AWS endpoint name.
+func regionFromHost(host string) (region, service string) {
+	m := awsHostRE.FindStringSubmatch(strings.ToLower(host))
+	if m == nil {
+		return "", ""
+	}
+	return m[2], m[1]
+}
