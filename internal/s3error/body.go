@@ -2,6 +2,7 @@ package s3error
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -213,7 +214,30 @@ func finish(b *Body, p *paste) {
 	b.readStrings()
 	b.detectService(p.s)
 	b.inferScheme()
+	b.notReached()
 	b.Form = formName(b.Layers)
+}
+
+// s3Order is the order of S3's SignatureDoesNotMatch fields (V2 bodies
+// have no canonical request).
+var s3Order = []string{"AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToSignBytes",
+	"CanonicalRequest", "CanonicalRequestBytes", "RequestId", "HostId"}
+
+// notReached names the fields a cut S3-style body never got to: those
+// after the last one present, in S3's order.
+func (b *Body) notReached() {
+	if !slices.Contains(b.Missing, "element Error not closed") || b.Code != "SignatureDoesNotMatch" || !strings.HasPrefix(string(b.StringToSign), "AWS4-") {
+		return
+	}
+	last := -1
+	for i, n := range s3Order {
+		if _, ok := b.Get(n); ok {
+			last = i
+		}
+	}
+	if last >= 0 && last+1 < len(s3Order) {
+		b.Missing = append(b.Missing, "fields the paste ends before: "+strings.Join(s3Order[last+1:], ", "))
+	}
 }
 
 func formName(layers []string) string {

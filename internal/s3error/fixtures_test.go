@@ -78,7 +78,7 @@ var fixtures = []fixture{
 	{file: "aws-sigv4.whitespace-collapsed.txt", base: "aws-sigv4", wrap: func(_ base, x string) string { return strings.Join(strings.Fields(x), " ") + "\n" }, form: "whitespace-collapsed", damage: -1},
 	{file: "aws-sigv4.text-only.txt", base: "aws-sigv4", wrap: func(b base, _ string) string { return safariText(b) }, form: "text-only", damage: -1},
 	{file: "aws-sigv4.truncated.xml", base: "aws-sigv4", wrap: func(_ base, x string) string { return truncatedAt(x, 100) }, cr: getObjectRangeCR[:100],
-		missing: []string{"CanonicalRequestBytes cut after 100 bytes", "element Error not closed"}},
+		missing: []string{"CanonicalRequestBytes cut after 100 bytes", "element Error not closed", "fields the paste ends before: RequestId, HostId"}},
 	{file: "aws-sigv4.key-value.txt", base: "aws-sigv4", wrap: func(b base, _ string) string { return keyValue(b, ": ") }, form: "key-value"},
 	{file: "aws-sigv4.key-equals.txt", base: "aws-sigv4", wrap: func(b base, _ string) string { return keyValue(b, "=") }, form: "key-value"},
 	{file: "aws-sigv4.print_r.txt", base: "aws-sigv4", wrap: func(b base, _ string) string { return printR(b, false) }, form: "print_r"},

