@@ -111,10 +111,10 @@ func Parse(in []byte) (*Body, error) {
 	if len(in) > MaxInput {
 		return nil, &ParseError{Offset: MaxInput, Msg: fmt.Sprintf("input is %d bytes, more than the %d (16 MiB) sigdiff reads", len(in), MaxInput)}
 	}
-	text := decodeText(in)
+	text, layer := decodeText(in)
 	p := &paste{s: text}
-	if p.s != string(in) {
-		p.layers = append(p.layers, "utf-16")
+	if layer != "" {
+		p.layers = append(p.layers, layer)
 	}
 	unwrapTransport(p)
 	var best *Body

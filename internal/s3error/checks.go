@@ -220,7 +220,11 @@ var awsRegionRe = regexp.MustCompile(`^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+$`
 // DigitalOcean Spaces, OSS and Backblaze B2. ok is false when the host names
 // no region (s3.amazonaws.com, storage.googleapis.com, an IP address).
 func regionFromHost(host string) (region string, accepts []string, ok bool) {
-	h := strings.ToLower(host)
+	h := strings.ToLower(strings.TrimSpace(host))
+	if _, after, ok := strings.Cut(h, "://"); ok {
+		h = after
+	}
+	h, _, _ = strings.Cut(h, "/")
 	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
 		h = h[:i]
 	}

@@ -78,6 +78,7 @@ func TestRegionFromHost(t *testing.T) {
 	for _, c := range []struct{ host, region string }{
 		{"aobq.s3.cn-north-1.amazonaws.com.cn", "cn-north-1"},
 		{"s3-us-west-2.amazonaws.com", "us-west-2"},
+		{"https://b.s3.eu-west-3.amazonaws.com:443/key?x=1", "eu-west-3"},
 		{"b.s3.dualstack.ap-southeast-2.amazonaws.com", "ap-southeast-2"},
 		{"b.s3-external-1.amazonaws.com", "us-east-1"},
 		{"b.s3.us-gov-west-1.amazonaws.com", "us-gov-west-1"},

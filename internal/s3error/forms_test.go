@@ -176,15 +176,22 @@ func TestDeindent(t *testing.T) {
 
 func TestDecodeText_utf16(t *testing.T) {
 	le := utf16LE("<Error/>")
-	if got := decodeText([]byte(le)); got != "<Error/>" {
+	if got, _ := decodeText([]byte(le)); got != "<Error/>" {
 		t.Errorf("LE with BOM: %q", got)
 	}
-	if got := decodeText([]byte(le[2:] + le[2:])); got != "<Error/><Error/>" {
+	if got, _ := decodeText([]byte(le[2:] + le[2:])); got != "<Error/><Error/>" {
 		t.Errorf("LE without BOM: %q", got)
 	}
 	be := []byte{0xfe, 0xff, 0, '<', 0, 'a', 0, '>'}
-	if got := decodeText(be); got != "<a>" {
+	if got, _ := decodeText(be); got != "<a>" {
 		t.Errorf("BE: %q", got)
+	}
+}
+
+func TestDecodeText_utf8BOM(t *testing.T) {
+	b := mustParse(t, "\ufeff"+renderXML(bases()["aws-sigv4"]))
+	if b.Form != "xml" {
+		t.Errorf("form %q", b.Form)
 	}
 }
 

@@ -31,19 +31,19 @@ func (p *paste) apply(layer string, s string) {
 }
 
 // decodeText strips a byte order mark and decodes UTF-16, which is what
-// PowerShell's `>` and Windows Notepad write.
-func decodeText(in []byte) string {
+// PowerShell's `>` and Windows Notepad write; layer names what was undone.
+func decodeText(in []byte) (text, layer string) {
 	switch {
 	case len(in) >= 3 && in[0] == 0xef && in[1] == 0xbb && in[2] == 0xbf:
-		return string(in[3:])
+		return string(in[3:]), ""
 	case len(in) >= 2 && in[0] == 0xff && in[1] == 0xfe:
-		return utf16String(in[2:], false)
+		return utf16String(in[2:], false), "utf-16"
 	case len(in) >= 2 && in[0] == 0xfe && in[1] == 0xff:
-		return utf16String(in[2:], true)
+		return utf16String(in[2:], true), "utf-16"
 	case looksUTF16LE(in):
-		return utf16String(in, false)
+		return utf16String(in, false), "utf-16"
 	}
-	return string(in)
+	return string(in), ""
 }
 
 // looksUTF16LE spots BOM-less UTF-16LE: ASCII text with a NUL after every byte.
