@@ -76,16 +76,6 @@ func (b *Body) Get(name string) (string, bool) {
 	return "", false
 }
 
-// header returns the first response header called name, ignoring case.
-func (b *Body) header(name string) string {
-	for _, f := range b.Headers {
-		if strings.EqualFold(f.Name, name) {
-			return f.Text
-		}
-	}
-	return ""
-}
-
 // ParseError is returned when no error body can be found at all.
 type ParseError struct {
 	Offset int // byte offset into the input, -1 when no place is to blame

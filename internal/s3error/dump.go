@@ -111,14 +111,3 @@ func EncodeDump(b []byte) string {
 	}
 	return sb.String()
 }
-
-// looksLikeDump reports whether s is made only of hex tokens of one or two
-// digits, which tells a byte dump from text in XML-less pastes.
-func looksLikeDump(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return false
-	}
-	_, err := decodeDumpPartial(s)
-	return err == nil
-}

@@ -1,9 +1,11 @@
 package s3error
 
 import (
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -262,5 +264,46 @@ func TestParse_textOnly(t *testing.T) {
 	cut := mustParse(t, "SignatureDoesNotMatchThe request signature we calculated does not match the signature you provided. Check your key and signing method.AKIAI5HZ6UQ52CI4LR4AAWS4-HMAC-SHA256 20180123T203739Z 20180123/us-east-2/s3/aws4_reques")
 	if cut.Code != "SignatureDoesNotMatch" || cut.AccessKeyID != "AKIAI5HZ6UQ52CI4LR4A" {
 		t.Errorf("cut: %+v", cut.Fields)
+	}
+}
+
+func TestParse_postPolicyFamilies(t *testing.T) {
+	for _, c := range []struct{ policy, service, scheme string }{
+		{`{"expiration":"2020-03-26T16:00:00Z","conditions":[{"bucket":"b"},{"x-goog-algorithm":"GOOG4-RSA-SHA256"},{"x-goog-credential":"sa@p.iam.gserviceaccount.com/20200312/auto/storage/goog4_request"},{"x-goog-date":"20200312T114716Z"}]}`, "Check your Google secret key and signing method.", GCSV4RSA},
+		{`{"expiration":"2020-03-26T16:00:00Z","conditions":[{"bucket":"b"},{"x-goog-algorithm":"GOOG4-HMAC-SHA256"}]}`, "Check your Google secret key and signing method.", GCSV4HMAC},
+		{`{"expiration":"2020-03-26T16:00:00Z","conditions":[{"bucket":"b"}]}`, "Check your Google secret key and signing method.", GCSV2},
+		{`{"expiration":"2023-12-17T03:30:00Z","conditions":[{"x-oss-signature-version":"OSS4-HMAC-SHA256"},{"x-oss-credential":"ak/20231216/cn-hangzhou/oss/aliyun_v4_request"}]}`, "", OSSV4Header},
+		{`{"expiration":"2023-12-17T03:30:00Z","conditions":[["content-length-range",0,1048576]]}`, "", OSSV1Header},
+	} {
+		body := "<Error><Code>SignatureDoesNotMatch</Code><Message>" + c.service + "</Message><StringToSign>" + base64.StdEncoding.EncodeToString([]byte(c.policy)) + "</StringToSign>"
+		if c.service == "" {
+			body += "<OSSAccessKeyId>ak</OSSAccessKeyId>"
+		}
+		b := mustParse(t, body+"</Error>")
+		if b.Scheme != c.scheme || string(b.Policy) != c.policy {
+			t.Errorf("%s: scheme %s, policy %q", c.scheme, b.Scheme, b.Policy)
+		}
+	}
+	if c := checkByID(Checks(mustParse(t, "<Error><Code>SignatureDoesNotMatch</Code><StringToSign>"+base64.StdEncoding.EncodeToString([]byte(`{"conditions":[{"x-goog-algorithm":"GOOG4-RSA-SHA256"},{"x-goog-credential":"sa@p/20200312/auto/storage/goog4_request"},{"x-goog-date":"20200313T114716Z"}]}`))+"</StringToSign></Error>"), ""), CheckSTSDateMatchesScope); c == nil || c.OK {
+		t.Errorf("the policy's date is not checked against its scope: %+v", c)
+	}
+}
+
+func TestParse_errorResponseNesting(t *testing.T) {
+	b := mustParse(t, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`)
+	if b.Code != "SignatureDoesNotMatch" || len(b.Fields) != 4 {
+		t.Errorf("fields %+v", b.Fields)
+	}
+	if v, _ := b.Get("RequestId"); v != "r-1" {
+		t.Errorf("RequestId %q", v)
+	}
+}
+
+func TestParse_nodeBuffer(t *testing.T) {
+	x := renderXML(bases()["aws-sigv4"])
+	dump := EncodeDump([]byte(x[:60]))
+	b := mustParse(t, "<Buffer "+dump+" ... "+strconv.Itoa(len(x)-60)+" more bytes>")
+	if !strings.Contains(b.Form, "byte-list") || len(b.Notes) == 0 || !strings.Contains(b.Notes[0], "first 60 bytes") {
+		t.Errorf("form %q notes %q", b.Form, b.Notes)
 	}
 }
