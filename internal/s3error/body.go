@@ -35,10 +35,10 @@ type Check struct {
 
 // Body is an error body as found in a paste.
 type Body struct {
-	Service  string // "aws-s3" | "s3-compatible" | "oss" | "gcs" | "unknown"
-	Provider string // "aws", "r2", "wasabi", "digitalocean", "ceph", "minio", "b2", "oss", "gcs", or ""
-	Form     string // how it was pasted: the un-wrapping layers joined by "+", e.g. "http-response+chunked", or "xml"
-	Layers   []string
+	Service  string   // "aws-s3" | "s3-compatible" | "oss" | "gcs" | "unknown"
+	Provider string   // "aws", "r2", "wasabi", "digitalocean", "ceph", "minio", "b2", "oss", "gcs", or ""
+	Form     string   // how it was pasted: the un-wrapping layers joined by "+", e.g. "http-response+chunked", or "xml"
+	Layers   []string // the same layers, in the order they were undone
 
 	Code, Message string
 	Fields        []Field

@@ -14,7 +14,8 @@
 //     framing were lost).
 //  3. Lines: the banner of a browser's raw XML view; CRLF line ends when
 //     every line has one (a Windows clipboard); lines broken by a terminal
-//     at a fixed width (tried with and without); prefixes on each line:
+//     at a fixed width (joined after the prefixes are stripped, before, or
+//     not at all: each is a reading); prefixes on each line:
 //     quote markers ("> "), headings ("## "), shell and REPL prompts,
 //     logcat tags, log timestamps and levels.
 //  4. Escapes, peeled one layer per round until none is left (so doubly
