@@ -122,7 +122,7 @@ func freshness(a *recompute.AuthParams, now time.Time) []string {
 	if a.Form == recompute.FormQuery && a.Expires > 0 {
 		end := a.Time.Add(time.Duration(a.Expires) * time.Second)
 		if now.After(end) {
-			w = append(w, fmt.Sprintf("the URL expired at %s (%s after %s): the server will refuse it with AccessDenied \"Request has expired\"", end.Format(time.RFC3339), time.Duration(a.Expires)*time.Second, a.TimeSource))
+			w = append(w, fmt.Sprintf("the URL expired at %s (%s after its %s), %s ago: the server will refuse it with AccessDenied \"Request has expired\"", end.Format(time.RFC3339), human(time.Duration(a.Expires)*time.Second), a.TimeSource, human(now.Sub(end))))
 		}
 		if a.Time.After(now.Add(15 * time.Minute)) {
 			w = append(w, "the URL's date is in the future: the server will refuse it as not yet valid")
@@ -130,7 +130,18 @@ func freshness(a *recompute.AuthParams, now time.Time) []string {
 		return w
 	}
 	if skew := now.Sub(a.Time); skew > 15*time.Minute || skew < -15*time.Minute {
-		w = append(w, fmt.Sprintf("the request is dated %s, %s from now: S3 refuses a request more than 15 minutes off (RequestTimeTooSkewed)", a.Time.Format(time.RFC3339), skew.Round(time.Second)))
+		w = append(w, fmt.Sprintf("the request is dated %s, %s from now: S3 refuses a request more than 15 minutes off (RequestTimeTooSkewed)", a.Time.Format(time.RFC3339), human(skew)))
 	}
 	return w
+}
+
+// human prints a duration as people say it: days beyond two days.
+func human(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	return d.Round(time.Second).String()
 }
