@@ -88,6 +88,29 @@ func appendRecode(dst []byte, s string, keepSlash, plusIsSpace bool) []byte {
 	return dst
 }
 
+// recodedLen is len(appendRecode(nil, s, keepSlash, plusIsSpace)).
+func recodedLen(s string, keepSlash, plusIsSpace bool) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if d, ok := unhex2(s, i); ok {
+				c = d
+				i += 2
+			}
+		case c == '+' && plusIsSpace:
+			c = ' '
+		}
+		if keeps(c, keepSlash) {
+			n++
+		} else {
+			n += 3
+		}
+	}
+	return n
+}
+
 // isRecoded reports whether appendRecode would return s unchanged (with
 // either reading of '+': a '+' is never unchanged), so the hot path can use
 // s itself without copying.

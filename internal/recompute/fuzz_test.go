@@ -69,6 +69,9 @@ func FuzzSigV4(f *testing.F) {
 		if isRecoded(query, false) && string(appendRecode(nil, query, false, true)) != query {
 			t.Fatalf("fast path disagrees on %q", query)
 		}
+		if recodedLen(path, true, s3) != len(appendRecode(nil, path, true, s3)) {
+			t.Fatalf("recodedLen disagrees on %q", path)
+		}
 		if CanonicalRequest(v.Method, v.CanonicalURI, v.CanonicalQueryString, v.CanonicalHeaders, v.SignedHeaders, v.PayloadHash) != v.CanonicalRequest {
 			t.Fatal("fields do not join into the canonical request")
 		}
@@ -80,4 +83,16 @@ func FuzzSigV4(f *testing.F) {
 			t.Fatalf("from the canonical request: %v, signature %q, want %q", err, from.Signature, v.Signature)
 		}
 	})
+}
+
+func TestRecodedLen_matchesAppendRecode(t *testing.T) {
+	for _, s := range []string{"", "a", "%", "%4", "%41", "%zz", "a+b", "日本", "~%7e%7E", "a b/c"} {
+		for _, slash := range []bool{false, true} {
+			for _, plus := range []bool{false, true} {
+				if got, want := recodedLen(s, slash, plus), len(appendRecode(nil, s, slash, plus)); got != want {
+					t.Errorf("recodedLen(%q, %v, %v) = %d, want %d", s, slash, plus, got, want)
+				}
+			}
+		}
+	}
 }

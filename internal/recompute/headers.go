@@ -217,7 +217,7 @@ func hasUpper(s string) bool {
 // sent. It sorts indices, not the headers, so no string is moved while
 // sorting (nor a GC write barrier paid).
 func sortHeaders(dst, hs []hdr) []hdr {
-	var stack [32]int32
+	var stack [48]int32
 	idx := stack[:0]
 	if len(hs) > len(stack) {
 		idx = make([]int32, 0, len(hs))

@@ -111,41 +111,53 @@ func (v *V4) presignQuery(q *queryBuilder, req *request.Request, creds credentia
 	return omittedToken, nil
 }
 
-// presignedURL is the URL a client sends: scheme, host, the path as sent
-// (escaped where a URL needs it), the canonical query string, the session
-// token when it was left out of the signature, and the signature last, as
-// aws-sdk-go-v2 and aws-c-auth write it.
-func (v *V4) presignedURL(req *request.Request, cq, omittedToken string, mac *[32]byte) string {
+// urlTarget is where a presigned URL points: scheme, host and path as a
+// client sends them.
+type urlTarget struct{ scheme, host, path string }
+
+func urlParts(req *request.Request) urlTarget {
+	u := urlTarget{scheme: req.Scheme, host: req.Host, path: req.RawPath}
+	if u.scheme == "" {
+		u.scheme = "https"
+	}
+	if u.host == "" {
+		u.host, _ = req.Get("Host")
+	}
+	if u.path == "" {
+		u.path = "/"
+	}
+	return u
+}
+
+// len bounds the length of the presigned URL.
+func (u urlTarget) len(f *Family, cq, omittedToken string) int {
+	return len(u.scheme) + 3 + len(u.host) + 3*len(u.path) + 1 + len(cq) + len(omittedToken) +
+		len(f.SecurityTokenParam) + len(f.SignatureParam) + 64 + 4
+}
+
+// appendPresignedURL appends the URL a client sends to buf (in its spare
+// capacity) and returns it: scheme, host, the path as sent (escaped where
+// a URL needs it), the canonical query string, the session token when it
+// was left out of the signature, and the signature last, as aws-sdk-go-v2
+// and aws-c-auth write it.
+func (v *V4) appendPresignedURL(buf []byte, u urlTarget, cq, omittedToken string, mac *[32]byte) string {
 	f := v.Family
-	scheme := req.Scheme
-	if scheme == "" {
-		scheme = "https"
-	}
-	host := req.Host
-	if host == "" {
-		host, _ = req.Get("Host")
-	}
-	raw := req.RawPath
-	if raw == "" {
-		raw = "/"
-	}
-	n := len(scheme) + 3 + len(host) + 3*len(raw) + 1 + len(cq) + len(omittedToken) + len(f.SecurityTokenParam) + len(f.SignatureParam) + 64 + 4
-	b := make([]byte, 0, n)
-	b = append(b, scheme...)
-	b = append(b, "://"...)
-	b = append(b, host...)
-	b = appendURLPath(b, raw)
-	b = append(b, '?')
-	b = append(b, cq...)
+	start := len(buf)
+	buf = append(buf, u.scheme...)
+	buf = append(buf, "://"...)
+	buf = append(buf, u.host...)
+	buf = appendURLPath(buf, u.path)
+	buf = append(buf, '?')
+	buf = append(buf, cq...)
 	if omittedToken != "" {
-		b = append(b, '&')
-		b = append(b, f.SecurityTokenParam...)
-		b = append(b, '=')
-		b = append(b, omittedToken...)
+		buf = append(buf, '&')
+		buf = append(buf, f.SecurityTokenParam...)
+		buf = append(buf, '=')
+		buf = append(buf, omittedToken...)
 	}
-	b = append(b, '&')
-	b = append(b, f.SignatureParam...)
-	b = append(b, '=')
-	b = hex.AppendEncode(b, mac[:])
-	return string(b)
+	buf = append(buf, '&')
+	buf = append(buf, f.SignatureParam...)
+	buf = append(buf, '=')
+	buf = hex.AppendEncode(buf, mac[:])
+	return frozen(buf[start:])
 }

@@ -68,9 +68,11 @@ func (q *queryBuilder) parse(rawQuery string, a *authFilter, authBytes int) {
 		extra = authParams
 	}
 	q.ps = make([]param, 0, strings.Count(rawQuery, "&")+1+extra)
-	// Re-encoding at most triples a component: sized once, the arena does
-	// not grow. (It may: offsets stay valid, it is frozen only in finish.)
-	q.arena = make([]byte, 0, 3*len(rawQuery)+authBytes)
+	if n := recodedQueryLen(rawQuery) + authBytes; n > 0 {
+		// Sized once, the arena does not grow. (Were it to, offsets stay
+		// valid: it is frozen only in finish.)
+		q.arena = make([]byte, 0, n)
+	}
 	for rest := rawQuery; rest != ""; {
 		var piece string
 		piece, rest, _ = strings.Cut(rest, "&")
@@ -95,6 +97,23 @@ func (q *queryBuilder) parse(rawQuery string, a *authFilter, authBytes int) {
 		p.value, p.vo, p.ve, p.inArenaV = q.component(v)
 		q.ps = append(q.ps, p)
 	}
+}
+
+// recodedQueryLen is how many arena bytes parse needs for rawQuery: the
+// re-encoded length of each component that is not canonical already.
+func recodedQueryLen(rawQuery string) int {
+	n := 0
+	for rest := rawQuery; rest != ""; {
+		var piece string
+		piece, rest, _ = strings.Cut(rest, "&")
+		k, v, _ := strings.Cut(piece, "=")
+		for _, c := range [2]string{k, v} {
+			if !isRecoded(c, false) {
+				n += recodedLen(c, false, true)
+			}
+		}
+	}
+	return n
 }
 
 // add adds the parameter key (canonical already: the signing fields' names

@@ -66,6 +66,7 @@ type V4 struct {
 
 	keys  Keys
 	added [3]request.Field // backs Added
+	amz   [16]byte         // backs AmzDate
 }
 
 // SigV4 recomputes the signing of req with creds at opts.Time (or the
@@ -87,11 +88,11 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	sts := v.beginStringToSign(t)
+	v.setTime(t)
 
 	v.payloadHash(req, &opts)
 	// Most requests need no allocation for the header and query lists.
-	var stack, sorted [32]hdr
+	var stack, sorted [48]hdr
 	hs := sortHeaders(sorted[:0], v.headers(stack[:0], req, creds, &opts, fromRequest))
 	var q queryBuilder
 	var omittedToken string
@@ -102,20 +103,25 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	} else {
 		q.parse(req.RawQuery, nil, 0)
 	}
-	var stackOrder [32]int32
+	var stackOrder [64]int32
 	buf := v.canonicalRequest(req.RawPath, &q, q.finish(stackOrder[:0]), hs)
 
 	sum := sha256.Sum256(buf)
-	sts = v.finishStringToSign(sts, &sum)
 	if creds.Secret.Empty() {
+		v.stringToSign(&sum, 0)
 		return v, nil
 	}
-	mac := v.sign(creds.Secret, &opts, sts)
+	// The string to sign and the header or URL share one allocation.
 	if v.Form == FormQuery {
-		v.PresignedURL = v.presignedURL(req, v.CanonicalQueryString, omittedToken, &mac)
+		u := urlParts(req)
+		sts := v.stringToSign(&sum, u.len(v.Family, v.CanonicalQueryString, omittedToken))
+		mac := v.sign(creds.Secret, &opts, sts)
+		v.PresignedURL = v.appendPresignedURL(sts, u, v.CanonicalQueryString, omittedToken, &mac)
 		v.Signature = v.PresignedURL[len(v.PresignedURL)-64:]
 	} else {
-		v.Authorization = v.authorization(&mac)
+		sts := v.stringToSign(&sum, v.authorizationLen())
+		mac := v.sign(creds.Secret, &opts, sts)
+		v.Authorization = v.appendAuthorization(sts, &mac)
 		v.Signature = v.Authorization[len(v.Authorization)-64:]
 	}
 	return v, nil
@@ -235,32 +241,28 @@ func (v *V4) payloadHash(req *request.Request, opts *Options) {
 	}
 }
 
-// beginStringToSign allocates the string to sign, 64 bytes of room for
-// hmacPrefixed in front, and writes its first three lines; AmzDate, Date
-// and Scope are slices of it. finishStringToSign appends the hash.
-func (v *V4) beginStringToSign(t time.Time) []byte {
-	f := v.Family
+// setTime sets Time, AmzDate and Date; AmzDate's bytes live in v.
+func (v *V4) setTime(t time.Time) {
 	v.Time = t.UTC()
-	n := 64 + len(f.Algorithm) + 1 + 16 + 1 + 8 + len(v.Region) + len(v.Service) + len(f.Terminator) + 3 + 1 + 64
-	buf := append(make([]byte, 64, n), f.Algorithm...)
-	buf = append(buf, '\n')
-	d := len(buf)
-	buf = appendAmzDate(buf, v.Time)
-	buf = append(buf, '\n')
-	s := len(buf)
-	buf = f.appendScope(buf, frozen(buf[d:d+8]), v.Region, v.Service)
-	// These bytes are never written again (the hash goes after them and
-	// hmacPrefixed writes before them), so they can back strings.
-	v.AmzDate = frozen(buf[d : d+16])
+	appendAmzDate(v.amz[:0], v.Time)
+	v.AmzDate = frozen(v.amz[:]) // v.amz is not written again
 	v.Date = v.AmzDate[:8]
-	v.Scope = frozen(buf[s:])
-	return append(buf, '\n')
 }
 
-func (v *V4) finishStringToSign(buf []byte, crHash *[32]byte) []byte {
-	buf = hex.AppendEncode(buf, crHash[:])
-	v.StringToSign = frozen(buf[64:])
-	v.CanonicalRequestHash = v.StringToSign[len(v.StringToSign)-64:]
+// stringToSign builds the string to sign behind 64 bytes of room for
+// hmacPrefixed, with room for tail more bytes after it (the Authorization
+// header or presigned URL), and sets StringToSign, Scope and
+// CanonicalRequestHash as slices of it. Bytes once written are not written
+// again: the tail goes after them, hmacPrefixed writes before them.
+func (v *V4) stringToSign(crHash *[32]byte, tail int) []byte {
+	f := v.Family
+	n := 64 + len(f.Algorithm) + 1 + 16 + 1 + 8 + len(v.Region) + len(v.Service) + len(f.Terminator) + 3 + 1 + 64
+	buf := f.appendStringToSign(make([]byte, 64, n+tail), v.AmzDate, v.Region, v.Service, crHash)
+	sts := frozen(buf[64:])
+	d := len(f.Algorithm) + 1 + 16 + 1
+	v.StringToSign = sts
+	v.Scope = sts[d : len(sts)-65]
+	v.CanonicalRequestHash = sts[len(sts)-64:]
 	return buf
 }
 
@@ -275,22 +277,25 @@ func (v *V4) sign(secret credentials.Secret, opts *Options, sts []byte) [32]byte
 	return hmacPrefixed(&v.keys.Signing, sts)
 }
 
-func (v *V4) authorization(mac *[32]byte) string {
-	f := v.Family
-	var b strings.Builder
-	b.Grow(len(f.Algorithm) + len(v.AccessKeyID) + len(v.Scope) + len(v.SignedHeaders) + 64 + 41)
-	b.WriteString(f.Algorithm)
-	b.WriteString(" Credential=")
-	b.WriteString(v.AccessKeyID)
-	b.WriteByte('/')
-	b.WriteString(v.Scope)
-	b.WriteString(", SignedHeaders=")
-	b.WriteString(v.SignedHeaders)
-	b.WriteString(", Signature=")
-	var hx [64]byte
-	hex.Encode(hx[:], mac[:])
-	b.Write(hx[:])
-	return b.String()
+func (v *V4) authorizationLen() int {
+	return len(v.Family.Algorithm) + len(v.AccessKeyID) + 8 + 3 + len(v.Region) + len(v.Service) + len(v.Family.Terminator) +
+		len(v.SignedHeaders) + 64 + 41
+}
+
+// appendAuthorization appends the Authorization header value to buf (in
+// its spare capacity) and returns it.
+func (v *V4) appendAuthorization(buf []byte, mac *[32]byte) string {
+	start := len(buf)
+	buf = append(buf, v.Family.Algorithm...)
+	buf = append(buf, " Credential="...)
+	buf = append(buf, v.AccessKeyID...)
+	buf = append(buf, '/')
+	buf = append(buf, v.Scope...)
+	buf = append(buf, ", SignedHeaders="...)
+	buf = append(buf, v.SignedHeaders...)
+	buf = append(buf, ", Signature="...)
+	buf = hex.AppendEncode(buf, mac[:])
+	return frozen(buf[start:])
 }
 
 // queryValue returns the decoded value of the first parameter named name.

@@ -29,11 +29,11 @@ func FromCanonicalRequest(canonicalRequest string, creds credentials.Credentials
 	if opts.Time.IsZero() {
 		return nil, ErrNoTime
 	}
-	sts := v.beginStringToSign(opts.Time)
+	v.setTime(opts.Time)
 	v.CanonicalRequest = canonicalRequest
 	v.Method, v.CanonicalURI, v.CanonicalQueryString, v.CanonicalHeaders, v.SignedHeaders, v.PayloadHash, _ = splitCanonicalRequest(canonicalRequest)
 	sum := sha256.Sum256([]byte(canonicalRequest))
-	sts = v.finishStringToSign(sts, &sum)
+	sts := v.stringToSign(&sum, v.authorizationLen())
 	if creds.Secret.Empty() {
 		return v, nil
 	}
@@ -42,7 +42,7 @@ func FromCanonicalRequest(canonicalRequest string, creds credentials.Credentials
 		v.Signature = hexString(&mac)
 		return v, nil
 	}
-	v.Authorization = v.authorization(&mac)
+	v.Authorization = v.appendAuthorization(sts, &mac)
 	v.Signature = v.Authorization[len(v.Authorization)-64:]
 	return v, nil
 }
