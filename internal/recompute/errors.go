@@ -13,6 +13,7 @@ var (
 	ErrNoTime      = errors.New("no signing time: the request has no x-amz-date or date, and none was given")
 	ErrNoExpires   = errors.New("a presigned url needs an expiry: the request has no x-amz-expires parameter, and none was given")
 	ErrNoSignature = errors.New("the request carries no sigv4 signature: no authorization header and no x-amz-signature parameter")
+	ErrTimeRange   = errors.New("signing time outside the years 0000 to 9999 that x-amz-date can write")
 	ErrTooLarge    = errors.New("request too large to canonicalize: path, query and headers exceed 64 MiB")
 
 	// ErrUnsupportedAlgorithm is wrapped by the AuthError of an Authorization

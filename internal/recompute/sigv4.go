@@ -88,7 +88,9 @@ func SigV4(req *request.Request, creds credentials.Credentials, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	v.setTime(t)
+	if err := v.setTime(t); err != nil {
+		return nil, err
+	}
 
 	v.payloadHash(req, &opts)
 	// Most requests need no allocation for the header and query lists.
@@ -242,11 +244,15 @@ func (v *V4) payloadHash(req *request.Request, opts *Options) {
 }
 
 // setTime sets Time, AmzDate and Date; AmzDate's bytes live in v.
-func (v *V4) setTime(t time.Time) {
+func (v *V4) setTime(t time.Time) error {
 	v.Time = t.UTC()
+	if y := v.Time.Year(); y < 0 || y > 9999 {
+		return ErrTimeRange
+	}
 	appendAmzDate(v.amz[:0], v.Time)
 	v.AmzDate = frozen(v.amz[:]) // v.amz is not written again
 	v.Date = v.AmzDate[:8]
+	return nil
 }
 
 // stringToSign builds the string to sign behind 64 bytes of room for

@@ -137,6 +137,7 @@ func TestSigV4_inputErrors(t *testing.T) {
 		{"no region", req, Options{Service: "s", Time: testTime}, ErrNoRegion},
 		{"no service", req, Options{Region: "r", Time: testTime}, ErrNoService},
 		{"presign without expiry", req, Options{Region: "r", Service: "s", Time: testTime, Presign: true}, ErrNoExpires},
+		{"year out of range", req, Options{Region: "r", Service: "s", Time: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrTimeRange},
 		{"too large", testRequest("GET", "/", "X-Big", strings.Repeat("a", maxRequestPart)), Options{Region: "r", Service: "s", Time: testTime}, ErrTooLarge},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,5 +230,20 @@ func TestSigV4_rulesOverride(t *testing.T) {
 	o.SignBody = Off
 	if v := mustSign(t, req, testCreds, o); strings.Contains(v.SignedHeaders, "x-amz-content-sha256") {
 		t.Errorf("SignBody off still signs the body hash: %q", v.SignedHeaders)
+	}
+}
+
+func TestFromStringToSign_fallsBackToOptions(t *testing.T) {
+	// A string to sign whose scope line is damaged: the key comes from opts.
+	v, err := FromStringToSign("AWS4-HMAC-SHA256\n20150830T123600Z\nnot a scope\nabc", testCreds, Options{Region: "us-east-1", Service: "s3", Time: testTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := DeriveKeys(AWS4, testCreds.Secret, "20150830", "us-east-1", "s3")
+	if v.Signature != Signature(k.Signing, v.StringToSign) || v.AmzDate != "20150830T123600Z" || v.Scope != "not a scope" {
+		t.Errorf("got %+v", v)
+	}
+	if _, err := FromStringToSign("garbage", testCreds, Options{}); !errors.Is(err, ErrNoRegion) {
+		t.Errorf("err = %v, want ErrNoRegion", err)
 	}
 }

@@ -29,7 +29,9 @@ func FromCanonicalRequest(canonicalRequest string, creds credentials.Credentials
 	if opts.Time.IsZero() {
 		return nil, ErrNoTime
 	}
-	v.setTime(opts.Time)
+	if err := v.setTime(opts.Time); err != nil {
+		return nil, err
+	}
 	v.CanonicalRequest = canonicalRequest
 	v.Method, v.CanonicalURI, v.CanonicalQueryString, v.CanonicalHeaders, v.SignedHeaders, v.PayloadHash, _ = splitCanonicalRequest(canonicalRequest)
 	sum := sha256.Sum256([]byte(canonicalRequest))
@@ -81,9 +83,14 @@ func FromStringToSign(stringToSign string, creds credentials.Credentials, opts O
 		if opts.Time.IsZero() {
 			return nil, ErrNoTime
 		}
-		v.Region, v.Service, v.Time = opts.Region, opts.Service, opts.Time.UTC()
-		var b [16]byte
-		v.Date = string(appendAmzDate(b[:0], opts.Time)[:8])
+		fromText := v.AmzDate
+		if err := v.setTime(opts.Time); err != nil {
+			return nil, err
+		}
+		if fromText != "" {
+			v.AmzDate = fromText // show the text's own second line
+		}
+		v.Region, v.Service = opts.Region, opts.Service
 	}
 	if v.Time.IsZero() && len(v.Date) == 8 {
 		v.Time, _ = time.Parse("20060102", v.Date)
