@@ -188,6 +188,11 @@ func (r *Report) judgeViews(in Input) {
 			r.viewFacts(in, provided)
 		}
 		r.causesFromDiffs()
+		if r.sliced != "" {
+			// A slice shifts every line, so the first differing line
+			// says little; the slice itself is the finding.
+			r.Headline = "your client signed something else than the server computed: " + r.sliced
+		}
 	case len(r.Diffs) > 0 && in.Client != nil:
 		// Both views agree byte for byte: what was signed is right, so
 		// the signature can only differ through the key.

@@ -90,6 +90,7 @@ type Report struct {
 	Causes          []Cause          `json:"causes"`
 	NextSteps       []string         `json:"next_steps"`
 	body            *s3error.Body    // for renderers that want more
+	sliced          string           // what sliceRule found, for the headline
 }
 
 // Client is what the client signed, as given with --client.

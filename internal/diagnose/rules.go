@@ -267,17 +267,18 @@ func (r *Report) sliceRule(d *diff.Result) bool {
 	}
 	var ev string
 	switch {
-	case strings.TrimSpace(s) == strings.TrimSpace(c):
-		ev = "the two canonical requests differ only by blanks at their ends: one was stripped"
 	case strings.Contains(s, c):
 		i := strings.Index(s, c)
 		ev = fmt.Sprintf("the client's canonical request is the server's with %d byte(s) cut from the start and %d from the end", i, len(s)-len(c)-i)
 	case strings.Contains(c, s):
 		i := strings.Index(c, s)
 		ev = fmt.Sprintf("the client's canonical request is the server's with %d extra byte(s) before it (%q) and %d after", i, c[:i], len(c)-len(s)-i)
+	case strings.TrimSpace(s) == strings.TrimSpace(c):
+		ev = "the two canonical requests differ only by blanks at their ends: one was stripped"
 	default:
 		return false
 	}
 	r.addCause("sts-hashed-wrong-bytes", Likely, ev+": the signer hashed a slice of its input, not the canonical request")
+	r.sliced = ev
 	return true
 }
