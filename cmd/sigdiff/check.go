@@ -8,7 +8,6 @@ import (
 	"github.com/sigdiff/sigdiff/internal/clientsig"
 	"github.com/sigdiff/sigdiff/internal/diagnose"
 	"github.com/sigdiff/sigdiff/internal/recompute"
-	"github.com/sigdiff/sigdiff/internal/report"
 	"github.com/sigdiff/sigdiff/internal/s3error"
 )
 
@@ -117,7 +116,7 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose
 		return badInput(err)
 	}
 	rc := &diagnose.Recomputed{
-		Scheme:           report.Scheme(v),
+		Scheme:           v.Scheme(),
 		CanonicalRequest: v.CanonicalRequest,
 		StringToSign:     v.StringToSign,
 		Signature:        v.Signature,

@@ -103,7 +103,7 @@ func runExplain(e *env, o *explainOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	d := report.NewDerivation(v, s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes)
+	d := report.NewDerivation(v.Result(), s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes)
 	if format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -75,7 +75,7 @@ func runVerify(e *env, o *verifyOptions) error {
 		SignatureSent:     s.auth.Signature,
 		SignatureComputed: v.Signature,
 		Warnings:          freshness(s.auth, time.Now()),
-		Derivation:        report.NewDerivation(v, s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes),
+		Derivation:        report.NewDerivation(v.Result(), s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes),
 	}
 	if res.Warnings == nil {
 		res.Warnings = []string{}
