@@ -120,10 +120,22 @@ func asciiLower(b []byte) string {
 // of SignedHeaders and possibly empty). The blank line ends the headers;
 // when a client left it out, the last two lines are still taken as signed
 // headers and payload hash so that they pair with the server's.
+//
+// A signer that hashed a slice of its input (Fine Uploader's `headers[69:]`
+// leaves a stray line in front) still has the grammar a few lines in: the
+// roles start at the method line that precedes the first path line, so the
+// stray lines show as extra lines instead of shifting every role.
 func roleCanonicalRequest(b []byte, ss []segment) {
-	roleLines(ss, 0, "method", "uri", "query")
+	start := 0
+	for i := 1; i < len(ss) && i <= 4; i++ {
+		if l := bare(b, ss[i].span); len(l) > 0 && l[0] == '/' && isMethodToken(bare(b, ss[i-1].span)) {
+			start = i - 1
+			break
+		}
+	}
+	roleLines(ss, start, "method", "uri", "query")
 	blank := -1
-	for i := 3; i < len(ss); i++ {
+	for i := start + 3; i < len(ss); i++ {
 		if len(bare(b, ss[i].span)) == 0 {
 			blank = i
 			break
@@ -131,9 +143,9 @@ func roleCanonicalRequest(b []byte, ss []segment) {
 	}
 	hdrEnd := blank
 	if blank < 0 {
-		hdrEnd = max(len(ss)-2, 3)
+		hdrEnd = max(len(ss)-2, start+3)
 	}
-	for i := 3; i < hdrEnd && i < len(ss); i++ {
+	for i := start + 3; i < hdrEnd && i < len(ss); i++ {
 		headerLine(b, &ss[i])
 	}
 	if blank >= 0 {
@@ -205,6 +217,20 @@ func isMethod(l []byte) bool {
 	}
 	for _, c := range l {
 		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isMethodToken reports whether line looks like an HTTP method: 1 to 16
+// ASCII letters.
+func isMethodToken(line []byte) bool {
+	if len(line) == 0 || len(line) > 16 {
+		return false
+	}
+	for _, c := range line {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
 			return false
 		}
 	}

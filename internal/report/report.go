@@ -92,7 +92,13 @@ func verdictLine(b *strings.Builder, p painter, r *diagnose.Report) {
 	if r.Verdict == diagnose.NotASignatureError {
 		mark = p.good(r.Verdict)
 	}
-	fmt.Fprintf(b, "%s %s from %s (%s): %s\n", p.head("sigdiff:"), what, svc, r.Scheme, mark)
+	if svc != "" && svc != "unknown" {
+		what += " from " + svc
+	}
+	if r.Scheme != "" && r.Scheme != "unknown" {
+		what += " (" + r.Scheme + ")"
+	}
+	fmt.Fprintf(b, "%s %s: %s\n", p.head("sigdiff:"), what, mark)
 	if r.Headline != "" {
 		fmt.Fprintf(b, "  %s\n", r.Headline)
 	}
