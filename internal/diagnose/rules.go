@@ -14,7 +14,18 @@ import (
 // causes their differences point to. Each rule looks at one unit; the
 // labels are those of internal/diff.
 func (r *Report) causesFromDiffs() {
+	crDiffers := false
 	for _, d := range r.Diffs {
+		if d.Part == "canonical_request" && d.First != nil {
+			crDiffers = true
+		}
+	}
+	for _, d := range r.Diffs {
+		if d.Part == "string_to_sign" && crDiffers {
+			// The hash line follows from the canonical requests already
+			// compared: only the other lines say something new.
+			d = withoutUnit(d, "canonical request hash")
+		}
 		if d.Part == "canonical_request" && r.sliceRule(d) {
 			continue
 		}
@@ -281,4 +292,16 @@ func (r *Report) sliceRule(d *diff.Result) bool {
 	r.addCause("sts-hashed-wrong-bytes", Likely, ev+": the signer hashed a slice of its input, not the canonical request")
 	r.sliced = ev
 	return true
+}
+
+// withoutUnit returns a shallow copy of d without the units labelled label.
+func withoutUnit(d *diff.Result, label string) *diff.Result {
+	c := *d
+	c.Units = nil
+	for _, u := range d.Units {
+		if u.Label != label {
+			c.Units = append(c.Units, u)
+		}
+	}
+	return &c
 }
