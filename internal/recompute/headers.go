@@ -108,20 +108,8 @@ func isTrimmed(v string) bool {
 	if v == "" {
 		return true
 	}
-	if isOWS(v[0]) || isOWS(v[len(v)-1]) {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '\r', '\n':
-			return false
-		case ' ':
-			if v[i+1] == ' ' {
-				return false
-			}
-		}
-	}
-	return true
+	return !isOWS(v[0]) && !isOWS(v[len(v)-1]) && !strings.Contains(v, "  ") &&
+		strings.IndexByte(v, '\n') < 0 && strings.IndexByte(v, '\r') < 0
 }
 
 func isOWS(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
