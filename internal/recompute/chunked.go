@@ -125,11 +125,13 @@ type ChunkSigner struct {
 	Seed    string // the seed signature: the first chunk's previous signature
 
 	key      [32]byte
-	chunk    []byte // 64 bytes of HMAC scratch, then the chunk string to sign
-	trailer  []byte // the same for the trailer
-	prevAt   int    // offset of the previous signature in chunk
-	hashAt   int    // offset of the chunk hash in chunk
-	lastSign []byte // the last string to sign built: chunk or trailer
+	chunk    []byte   // 64 bytes of HMAC scratch, then the chunk string to sign
+	trailer  []byte   // the same for the trailer
+	prevAt   int      // offset of the previous signature in chunk
+	hashAt   int      // offset of the chunk hash in chunk
+	head     [64]byte // the last chunk signature, once advanced
+	advanced bool
+	last     []byte // the last string to sign built (chunk or trailer), behind its scratch
 }
 
 // NewChunkSigner starts a chain from the seed signature with the request's
@@ -182,41 +184,63 @@ func (v *V4) ChunkSigner(seedSignature string) (*ChunkSigner, error) {
 	return NewChunkSigner(v.KSigning, v.AmzDate, v.Scope, seedSignature)
 }
 
-// Previous returns the signature the next chunk chains from.
-func (s *ChunkSigner) Previous() string { return string(s.chunk[s.prevAt : s.prevAt+64]) }
+// Previous returns the signature the next chunk (or the trailer) chains
+// from: the seed, then the last chunk signature.
+func (s *ChunkSigner) Previous() string {
+	if s.advanced {
+		return string(s.head[:])
+	}
+	return s.Seed
+}
 
 // SignChunk returns the hex signature of the chunk whose data hashes to
 // chunkSHA256 and makes it the previous signature of the next.
-func (s *ChunkSigner) SignChunk(chunkSHA256 *[32]byte) (sig [64]byte) {
+func (s *ChunkSigner) SignChunk(chunkSHA256 *[32]byte) [64]byte {
+	if s.advanced {
+		copy(s.chunk[s.prevAt:], s.head[:])
+	}
 	hex.Encode(s.chunk[s.hashAt:], chunkSHA256[:])
 	mac := hmacPrefixed(&s.key, s.chunk)
-	hex.Encode(sig[:], mac[:])
-	s.lastSign = s.chunk
-	// The string to sign stays intact until the next call (for
-	// StringToSign); the new previous signature goes in then.
-	s.advance(&sig)
-	return sig
+	// The new head goes into the string to sign only at the next call, so
+	// that StringToSign still shows what this signature was made from.
+	hex.Encode(s.head[:], mac[:])
+	s.advanced = true
+	s.last = s.chunk
+	return s.head
 }
 
 // SignTrailer returns the hex signature of the trailing headers whose
-// CanonicalTrailer is canonicalTrailer, chained from the last chunk's.
+// canonical form (CanonicalTrailer) is canonicalTrailer, chained from the
+// last chunk signature. It does not advance the chain.
 func (s *ChunkSigner) SignTrailer(canonicalTrailer string) (sig [64]byte) {
 	n := len(s.trailer)
-	copy(s.trailer[n-129:], s.chunk[s.prevAt:s.prevAt+64])
+	copy(s.trailer[n-129:], s.Previous())
 	sum := sha256.Sum256([]byte(canonicalTrailer))
 	hex.Encode(s.trailer[n-64:], sum[:])
 	mac := hmacPrefixed(&s.key, s.trailer)
 	hex.Encode(sig[:], mac[:])
-	s.lastSign = s.trailer
+	s.last = s.trailer
 	return sig
 }
 
-// advance records sig as the chain head. It is written into the chunk
-// string to sign only when the next chunk is signed, so StringToSign can
-// still show the string the last signature was made from.
-func (s *ChunkSigner) advance(sig *[64]byte) {
-	if s.pending == nil {
-		s.pending = new([64]byte)
+// StringToSign returns the string to sign of the last SignChunk or
+// SignTrailer call ("" before the first). It allocates: explain shows a
+// few, verification needs none.
+func (s *ChunkSigner) StringToSign() string {
+	if s.last == nil {
+		return ""
 	}
-	*s.pending = *sig
+	return string(s.last[64:])
+}
+
+func isLowerHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
