@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,9 +104,7 @@ func runExplain(e *env, o *explainOptions) error {
 	}
 	d := report.NewDerivation(v.Result(), s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes)
 	if format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		return report.WriteJSON(e.stdout, d)
 	}
 	return report.Explain(e.stdout, d, st)
 }

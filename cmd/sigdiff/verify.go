@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -84,9 +83,7 @@ func runVerify(e *env, o *verifyOptions) error {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the request names access key %s, your key is %s", s.auth.AccessKeyID, s.creds.AccessKeyID))
 	}
 	if format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := report.WriteJSON(e.stdout, res); err != nil {
 			return err
 		}
 	} else {

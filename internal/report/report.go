@@ -42,11 +42,15 @@ func (p painter) dim(s string) string  { return p.paint(s, color.Faint) }
 func (p painter) id(s string) string   { return p.paint(s, color.FgCyan) }
 
 // JSON writes the report as one indented JSON object and a newline.
-func JSON(w io.Writer, r *diagnose.Report) error {
+func JSON(w io.Writer, r *diagnose.Report) error { return WriteJSON(w, r) }
+
+// WriteJSON writes v as one indented JSON object and a newline, leaving
+// &, < and > as they are: URLs and canonical requests read as sent.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return enc.Encode(v)
 }
 
 // Text writes the report for people, in the order they need it: the
