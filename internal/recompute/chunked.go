@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sigdiff/sigdiff/internal/request"
@@ -141,9 +143,9 @@ func NewChunkSigner(signingKey []byte, amzDate, scope, seedSignature string) (*C
 	case len(signingKey) != 32:
 		return nil, ErrNoSigningKey
 	case len(amzDate) != 16:
-		return nil, &AuthError{Field: "seed x-amz-date", Offset: -1, Reason: "not a yyyymmddThhmmssZ date-time: " + truncate(amzDate, 40)}
+		return nil, &AuthError{Field: "seed x-amz-date", Offset: -1, Reason: "not a yyyymmddThhmmssZ date-time: " + strconv.Quote(truncate(amzDate, 40))}
 	case !isLowerHex64(seedSignature):
-		return nil, &AuthError{Field: "seed signature", Offset: -1, Reason: "not 64 lower-case hex digits: " + truncate(seedSignature, 80)}
+		return nil, &AuthError{Field: "seed signature", Offset: -1, Reason: "not 64 lower-case hex digits: " + strconv.Quote(truncate(seedSignature, 80))}
 	}
 	s := &ChunkSigner{AmzDate: amzDate, Scope: scope, Seed: seedSignature}
 	copy(s.key[:], signingKey)
@@ -182,6 +184,13 @@ func (v *V4) ChunkSigner(seedSignature string) (*ChunkSigner, error) {
 		seedSignature = v.Signature
 	}
 	return NewChunkSigner(v.KSigning, v.AmzDate, v.Scope, seedSignature)
+}
+
+// Format prints the signer's public fields and chain head, never its key
+// (nor the HMAC scratch space in front of its strings to sign, which holds
+// the key XOR ipad): fmt would print unexported fields for %v and %#v.
+func (s ChunkSigner) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "ChunkSigner{AmzDate:%s Scope:%s Seed:%s Previous:%s}", s.AmzDate, s.Scope, s.Seed, s.Previous())
 }
 
 // Previous returns the signature the next chunk (or the trailer) chains
