@@ -26,23 +26,45 @@ import (
 
 // AuthParams are the signing fields a request carries.
 type AuthParams struct {
-	Family        *Family
+	// Scheme is the public id of the scheme the fields belong to:
+	// sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header,
+	// oss-v1-query, oss-v4-header, oss-v4-query.
+	Scheme        string
+	Family        *Family // the V4 family; nil for SigV2 and OSS V1
 	Form          Form
 	AccessKeyID   string
-	Date          string // scope date, yyyymmdd
+	Date          string // scope date, yyyymmdd (V4 families)
 	Region        string
 	Service       string
 	Terminator    string   // last scope element as sent; servers require Family.Terminator
-	SignedHeaders []string // as listed, in the order sent
+	SignedHeaders []string // as listed, in the order sent; OSS V4: its AdditionalHeaders
 	Signature     string
-	Expires       int64              // X-Amz-Expires in seconds; 0 when absent (header form)
-	SecurityToken credentials.Secret // X-Amz-Security-Token parameter (query form)
+	// Expires is X-Amz-Expires (x-oss-expires) in seconds, 0 when absent;
+	// for SigV2 and OSS V1 presigned URLs it is the Expires parameter
+	// itself, Unix seconds.
+	Expires       int64
+	SecurityToken credentials.Secret // session token parameter (query form)
 
 	// Time is the request time: X-Amz-Date (parameter in query form,
 	// header otherwise), else the Date header; zero when the request has
 	// neither. TimeSource names the field it came from.
 	Time       time.Time
 	TimeSource string
+}
+
+// schemeOf names the V4-family scheme of f in form.
+func schemeOf(f *Family, form Form) string {
+	prefix := "sigv4"
+	switch f.Algorithm {
+	case OSS4.Algorithm:
+		prefix = "oss-v4"
+	case "GOOG4-HMAC-SHA256":
+		return "gcs-v4-hmac"
+	}
+	if form == FormQuery {
+		return prefix + "-query"
+	}
+	return prefix + "-header"
 }
 
 // Scope returns the credential scope as sent.
@@ -86,13 +108,14 @@ func ParseAuth(req *request.Request) (*AuthParams, error) {
 		}
 		err = p.headerTime(req)
 	case inQuery:
-		p, err = parseAuthQuery(f, req.RawQuery)
+		p, err = parseAuthQuery(f, req.RawQuery, false)
 	default:
 		return nil, ErrNoSignature
 	}
 	if err != nil {
 		return nil, err
 	}
+	p.Scheme = schemeOf(p.Family, p.Form)
 	return p, nil
 }
 
@@ -108,8 +131,16 @@ func queryFamily(rawQuery string) (*Family, bool) {
 	return nil, false
 }
 
-// ParseAuthorization reads an Authorization header value.
+// ParseAuthorization reads an Authorization header value of the V4
+// families ParseAuth knows (AWS4-HMAC-SHA256).
 func ParseAuthorization(value string) (*AuthParams, error) {
+	return parseV4Authorization(value, families, "SignedHeaders", true)
+}
+
+// parseV4Authorization reads a V4-style Authorization header of one of
+// fams, whose signed-header list is the field signedField (OSS V4's
+// AdditionalHeaders may be left out).
+func parseV4Authorization(value string, fams []*Family, signedField string, signedRequired bool) (*AuthParams, error) {
 	fail := func(off int, reason string, err error) (*AuthParams, error) {
 		return nil, &AuthError{Field: "authorization header", Offset: off, Reason: reason, Err: err}
 	}
@@ -120,15 +151,15 @@ func ParseAuthorization(value string) (*AuthParams, error) {
 		alg, fields = rest[:i], rest[i+1:]
 	}
 	var f *Family
-	for _, fam := range families {
+	for _, fam := range fams {
 		if alg == fam.Algorithm {
 			f = fam
 		}
 	}
 	if f == nil {
-		return fail(lead, "scheme "+schemeName(alg)+" is not "+AWS4.Algorithm, ErrUnsupportedAlgorithm)
+		return fail(lead, "scheme "+schemeName(alg)+" is not "+fams[0].Algorithm, ErrUnsupportedAlgorithm)
 	}
-	p := &AuthParams{Family: f, Form: FormHeader}
+	p := &AuthParams{Scheme: schemeOf(f, FormHeader), Family: f, Form: FormHeader}
 	base := lead + len(alg) + 1
 	seen := map[string]bool{}
 	for i := 0; i < len(fields); {
@@ -154,7 +185,7 @@ func ParseAuthorization(value string) (*AuthParams, error) {
 		switch key {
 		case "Credential":
 			err = p.setCredential(val)
-		case "SignedHeaders":
+		case signedField:
 			err = p.setSignedHeaders(val)
 		case "Signature":
 			p.Signature = val
@@ -162,15 +193,15 @@ func ParseAuthorization(value string) (*AuthParams, error) {
 				err = errEmpty
 			}
 		default:
-			return fail(base+i, "unknown field "+strconv.Quote(truncate(key, 40))+" (fields are case-sensitive: Credential, SignedHeaders, Signature)", nil)
+			return fail(base+i, "unknown field "+strconv.Quote(truncate(key, 40))+" (fields are case-sensitive: Credential, "+signedField+", Signature)", nil)
 		}
 		if err != nil {
 			return fail(base+i+len(key)+1, key+": "+err.Error(), nil)
 		}
 		i = j
 	}
-	for _, key := range []string{"Credential", "SignedHeaders", "Signature"} {
-		if !seen[key] {
+	for _, key := range []string{"Credential", signedField, "Signature"} {
+		if !seen[key] && (key != signedField || signedRequired) {
 			return fail(-1, "missing "+key+"=", nil)
 		}
 	}
@@ -186,7 +217,7 @@ const errEmpty = parseError("empty value")
 func (p *AuthParams) setCredential(v string) error {
 	parts := strings.Split(v, "/")
 	if len(parts) < 5 {
-		return parseError("want access-key-id/yyyymmdd/region/service/" + AWS4.Terminator + ", got " + strconv.Itoa(len(parts)) + " element(s)")
+		return parseError("want access-key-id/yyyymmdd/region/service/" + p.Family.Terminator + ", got " + strconv.Itoa(len(parts)) + " element(s)")
 	}
 	n := len(parts)
 	p.AccessKeyID = strings.Join(parts[:n-4], "/")
@@ -273,8 +304,9 @@ func (p *AuthParams) headerTime(req *request.Request) error {
 	return nil
 }
 
-// parseAuthQuery reads the X-Amz-* parameters of a presigned URL.
-func parseAuthQuery(f *Family, rawQuery string) (*AuthParams, error) {
+// parseAuthQuery reads the X-Amz-* parameters of a presigned URL (or
+// another family's); OSS V4 may leave its signed-header list out.
+func parseAuthQuery(f *Family, rawQuery string, signedOptional bool) (*AuthParams, error) {
 	vals := map[string]string{}
 	for rest := rawQuery; rest != ""; {
 		var piece string
@@ -296,19 +328,21 @@ func parseAuthQuery(f *Family, rawQuery string) (*AuthParams, error) {
 		return nil, &AuthError{Field: name + " parameter", Offset: -1, Reason: reason, Err: err}
 	}
 	for _, name := range []string{f.AlgorithmParam, f.CredentialParam, f.DateParam, f.SignedHeadersParam, f.SignatureParam} {
-		if _, ok := vals[name]; !ok {
+		if _, ok := vals[name]; !ok && (name != f.SignedHeadersParam || !signedOptional) {
 			return fail(name, "missing", nil)
 		}
 	}
 	if alg := vals[f.AlgorithmParam]; alg != f.Algorithm {
 		return fail(f.AlgorithmParam, "algorithm "+strconv.Quote(truncate(alg, 40))+" is not "+f.Algorithm, ErrUnsupportedAlgorithm)
 	}
-	p := &AuthParams{Family: f, Form: FormQuery, Signature: vals[f.SignatureParam]}
+	p := &AuthParams{Scheme: schemeOf(f, FormQuery), Family: f, Form: FormQuery, Signature: vals[f.SignatureParam]}
 	if err := p.setCredential(vals[f.CredentialParam]); err != nil {
 		return fail(f.CredentialParam, err.Error(), nil)
 	}
-	if err := p.setSignedHeaders(vals[f.SignedHeadersParam]); err != nil {
-		return fail(f.SignedHeadersParam, err.Error(), nil)
+	if sh, ok := vals[f.SignedHeadersParam]; ok || !signedOptional {
+		if err := p.setSignedHeaders(sh); err != nil {
+			return fail(f.SignedHeadersParam, err.Error(), nil)
+		}
 	}
 	if p.Signature == "" {
 		return fail(f.SignatureParam, errEmpty.Error(), nil)

@@ -1,0 +1,322 @@
+package recompute
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/request"
+)
+
+// One entry point per question, whatever the scheme: which scheme does a
+// request use (DetectScheme), what signing fields does it carry
+// (ParseAnyAuth), what is its correct signing (Sign), and what signature
+// does a server's string to sign call for (SignStringToSign).
+
+// Public scheme ids, as --json and the s3error package name them.
+const (
+	SchemeSigV4Header     = "sigv4-header"
+	SchemeSigV4Query      = "sigv4-query"
+	SchemeSigV4Streaming  = "sigv4-streaming"
+	SchemeSigV2Header     = "sigv2-header"
+	SchemeSigV2Query      = "sigv2-query"
+	SchemeOSSV1Header     = "oss-v1-header"
+	SchemeOSSV1Query      = "oss-v1-query"
+	SchemeOSSV4Header     = "oss-v4-header"
+	SchemeOSSV4Query      = "oss-v4-query"
+	errUnknownSchemeLabel = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query"
+)
+
+// ErrUnknownScheme is wrapped by the error for a scheme id Sign does not know.
+var ErrUnknownScheme = errors.New("unknown signing scheme")
+
+// DetectScheme names the scheme of the signature req carries, by the
+// Authorization header's first word or the query's signing parameters;
+// "" when it carries none. It does not check the fields (ParseAnyAuth does).
+func DetectScheme(req *request.Request) string {
+	if req == nil {
+		return ""
+	}
+	if v, ok := req.Get("Authorization"); ok {
+		switch word, _, _ := strings.Cut(strings.TrimLeft(v, " \t"), " "); word {
+		case OSS4.Algorithm:
+			return SchemeOSSV4Header
+		case "AWS":
+			return SchemeSigV2Header
+		case "OSS":
+			return SchemeOSSV1Header
+		case AWS4.Algorithm:
+			if h, ok := req.Get(AWS4.ContentSHA256Header); ok && strings.HasPrefix(strings.TrimSpace(h), "STREAMING-") {
+				return SchemeSigV4Streaming
+			}
+			return SchemeSigV4Header
+		}
+		return ""
+	}
+	return queryScheme(req.RawQuery)
+}
+
+// queryScheme names the scheme whose signing parameters rawQuery carries.
+// A V2-style URL needs its access key parameter: Signature and Expires
+// alone are also CloudFront's, which is not a storage signature.
+func queryScheme(rawQuery string) string {
+	if _, ok := queryFamily(rawQuery); ok {
+		return SchemeSigV4Query
+	}
+	for _, name := range [...]string{OSS4.AlgorithmParam, OSS4.CredentialParam, OSS4.SignatureParam} {
+		if _, ok := queryValue(rawQuery, name); ok {
+			return SchemeOSSV4Query
+		}
+	}
+	if _, ok := queryValue(rawQuery, sigV2Dialect.accessKeyParam); ok {
+		return SchemeSigV2Query
+	}
+	if _, ok := queryValue(rawQuery, ossV1Dialect.accessKeyParam); ok {
+		return SchemeOSSV1Query
+	}
+	return ""
+}
+
+// ParseAnyAuth reads the signing fields of req in any scheme sigdiff
+// recomputes (ParseAuth reads SigV4's alone). It returns ErrNoSignature
+// when there are none, and an *AuthError naming the field otherwise.
+func ParseAnyAuth(req *request.Request) (*AuthParams, error) {
+	if req == nil {
+		return nil, ErrNoRequest
+	}
+	authz := req.Values("Authorization")
+	qs := queryScheme(req.RawQuery)
+	switch {
+	case len(authz) > 1 || (len(authz) == 1 && qs != ""):
+		return ParseAuth(req) // its errors for both
+	case len(authz) == 1:
+		switch word, _, _ := strings.Cut(strings.TrimLeft(authz[0], " \t"), " "); word {
+		case OSS4.Algorithm:
+			p, err := parseV4Authorization(authz[0], []*Family{OSS4}, "AdditionalHeaders", false)
+			if err != nil {
+				return nil, err
+			}
+			return p, p.headerTime(req)
+		case "AWS":
+			return parseV2Authorization(req, authz[0], sigV2Dialect)
+		case "OSS":
+			return parseV2Authorization(req, authz[0], ossV1Dialect)
+		}
+		return ParseAuth(req)
+	}
+	switch qs {
+	case SchemeOSSV4Query:
+		return parseAuthQuery(OSS4, req.RawQuery, true)
+	case SchemeSigV2Query:
+		return parseV2Query(req.RawQuery, sigV2Dialect)
+	case SchemeOSSV1Query:
+		return parseV2Query(req.RawQuery, ossV1Dialect)
+	}
+	return ParseAuth(req)
+}
+
+// parseV2Authorization reads "AWS AccessKeyId:Signature" (or "OSS …"):
+// the access key id is what precedes the last colon. The time comes from
+// x-amz-date (x-oss-date), else Date; a date sigdiff cannot read leaves
+// Time zero, since the Date line is signed as sent.
+func parseV2Authorization(req *request.Request, value string, d *v2Dialect) (*AuthParams, error) {
+	fail := func(off int, reason string) (*AuthParams, error) {
+		return nil, &AuthError{Field: "authorization header", Offset: off, Reason: reason}
+	}
+	lead := len(value) - len(strings.TrimLeft(value, " \t"))
+	rest := value[lead+len(d.algorithm):]
+	start := lead + len(d.algorithm) + len(rest) - len(strings.TrimLeft(rest, " \t"))
+	cred := strings.TrimRight(value[start:], " \t")
+	i := strings.LastIndexByte(cred, ':')
+	switch {
+	case i < 0:
+		return fail(start, "want "+d.algorithm+" access-key-id:signature, found no \":\"")
+	case i == 0:
+		return fail(start, "empty access key id")
+	case i == len(cred)-1:
+		return fail(start+i+1, "empty signature")
+	case strings.ContainsAny(cred, " \t"):
+		return fail(start+strings.IndexAny(cred, " \t"), "a blank inside access-key-id:signature")
+	}
+	p := &AuthParams{Scheme: d.schemeHeader, Form: FormHeader, AccessKeyID: cred[:i], Signature: cred[i+1:]}
+	if s, ok := req.Get(d.dateHeader); ok {
+		p.Time, p.TimeSource = parseV2Date(s), d.dateHeader+" header"
+	} else if s, ok := req.Get("Date"); ok {
+		p.Time, p.TimeSource = parseV2Date(s), "date header"
+	}
+	if p.Time.IsZero() {
+		p.TimeSource = ""
+	}
+	return p, nil
+}
+
+// parseV2Date reads an HTTP date, and the numeric zone the S3 guide's
+// examples use ("Tue, 27 Mar 2007 19:36:42 +0000"); zero when neither.
+func parseV2Date(s string) time.Time {
+	s = trimOWS(s)
+	if t, err := parseHTTPDate(s); err == nil {
+		return t
+	}
+	for _, layout := range []string{time.RFC1123Z, time.RFC1123} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// parseV2Query reads AWSAccessKeyId (OSSAccessKeyId), Signature and
+// Expires, and the session token parameter, of a V2-style presigned URL.
+func parseV2Query(rawQuery string, d *v2Dialect) (*AuthParams, error) {
+	vals := map[string]string{}
+	for rest := rawQuery; rest != ""; {
+		var piece string
+		piece, rest, _ = strings.Cut(rest, "&")
+		k, v, _ := strings.Cut(piece, "=")
+		switch k = decodeLenient(k, true); k {
+		case d.accessKeyParam, "Signature", "Expires", d.tokenParam:
+			if _, dup := vals[k]; dup {
+				return nil, &AuthError{Field: k + " parameter", Offset: -1, Reason: "appears twice"}
+			}
+			vals[k] = decodeLenient(v, true)
+		}
+	}
+	for _, name := range []string{d.accessKeyParam, "Signature", "Expires"} {
+		if vals[name] == "" {
+			reason := "missing"
+			if _, ok := vals[name]; ok {
+				reason = "empty value"
+			}
+			return nil, &AuthError{Field: name + " parameter", Offset: -1, Reason: reason}
+		}
+	}
+	s := vals["Expires"]
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || s[0] == '+' {
+		return nil, &AuthError{Field: "Expires parameter", Offset: -1, Reason: strconv.Quote(truncate(s, 20)) + " is not a number of seconds"}
+	}
+	p := &AuthParams{Scheme: d.schemeQuery, Form: FormQuery, AccessKeyID: vals[d.accessKeyParam], Signature: vals["Signature"],
+		Expires: n, Time: time.Unix(n, 0).UTC(), TimeSource: "Expires parameter"}
+	if t, ok := vals[d.tokenParam]; ok {
+		p.SecurityToken = credentials.NewSecret(t)
+	}
+	return p, nil
+}
+
+// Sign recomputes req in scheme; "" means the scheme of the signature req
+// carries, else sigv4-header (sigv4-query with Options.Presign). For
+// sigv2-* and oss-v1-*, Options.Time is the signing time of the header
+// form and Options.Expires the Expires parameter (Unix seconds, not a
+// duration); the other fields do not apply. For oss-v4-*, Family defaults
+// to OSS4 and Region and Service to the host's (see SigOSSV4).
+func Sign(req *request.Request, creds credentials.Credentials, opts Options, scheme string) (*Result, error) {
+	if scheme == "" {
+		scheme = DetectScheme(req)
+	}
+	if scheme == "" {
+		scheme = SchemeSigV4Header
+		if opts.Presign {
+			scheme = SchemeSigV4Query
+		}
+	}
+	query := strings.HasSuffix(scheme, "-query")
+	v2opts := V2Options{Time: opts.Time, Presign: query, Expires: opts.Expires}
+	switch scheme {
+	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming:
+		opts.Presign = query
+		v, err := SigV4(req, creds, opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
+	case SchemeSigV2Header, SchemeSigV2Query:
+		v, err := SigV2(req, creds, v2opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
+	case SchemeOSSV1Header, SchemeOSSV1Query:
+		v, err := SigOSSV1(req, creds, v2opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
+	case SchemeOSSV4Header, SchemeOSSV4Query:
+		opts.Presign = query
+		v, err := SigOSSV4(req, creds, opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
+	}
+	return nil, unknownScheme(scheme)
+}
+
+func unknownScheme(scheme string) error {
+	return &AuthError{Field: "scheme", Offset: -1, Reason: strconv.Quote(truncate(scheme, 40)) + " is not one of " + errUnknownSchemeLabel, Err: ErrUnknownScheme}
+}
+
+// SignStringToSign signs a server's string to sign as scheme does: the V4
+// schemes with the key derived from the scope it names (FromStringToSign;
+// the family is the one its first line names, else opts.Family, else the
+// scheme's), the V2 schemes with Base64 HMAC-SHA1 over its bytes. "" means
+// the scheme the first line names, else sigv2-header.
+func SignStringToSign(scheme, stringToSign string, creds credentials.Credentials, opts Options) (*Result, error) {
+	first, _, _ := strings.Cut(stringToSign, "\n")
+	if f := familyNamed(first); f != nil && (opts.Family == nil || opts.Family.Algorithm != first) {
+		opts.Family = f
+	}
+	switch scheme {
+	case "":
+		scheme = SchemeSigV2Header
+		if opts.Family != nil && opts.Family.Algorithm == first {
+			scheme = schemeOf(opts.Family, FormHeader)
+		}
+	case SchemeOSSV4Header, SchemeOSSV4Query:
+		if opts.Family == nil {
+			opts.Family = OSS4
+		}
+	}
+	switch scheme {
+	case SchemeSigV2Header, SchemeSigV2Query, SchemeOSSV1Header, SchemeOSSV1Query:
+		r := &Result{Scheme: scheme, Algorithm: "AWS", AccessKeyID: creds.AccessKeyID, StringToSign: stringToSign}
+		if strings.HasPrefix(scheme, "oss") {
+			r.Algorithm = "OSS"
+		}
+		r.Steps = []Step{{Name: "StringToSign", Rule: "as given", Value: stringToSign}}
+		if !creds.Secret.Empty() {
+			r.Signature = signHMACSHA1(creds.Secret, stringToSign)
+			r.Steps = append(r.Steps, Step{Name: "Signature", Rule: "Base64 of HMAC-SHA1(secret key, string to sign)", Value: r.Signature})
+		}
+		return r, nil
+	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming, SchemeOSSV4Header, SchemeOSSV4Query:
+	default:
+		return nil, unknownScheme(scheme)
+	}
+	v, err := FromStringToSign(stringToSign, creds, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Scheme: scheme, Algorithm: v.Family.Algorithm, AccessKeyID: v.AccessKeyID, StringToSign: v.StringToSign, Signature: v.Signature}
+	r.Steps = []Step{
+		{Name: "StringToSign", Rule: "as given", Value: v.StringToSign},
+		{Name: "CredentialScope", Rule: "date/region/service/" + v.Family.Terminator + ", from the string to sign's third line, else from the options", Value: v.Family.Scope(v.Date, v.Region, v.Service)},
+	}
+	r.Steps = append(r.Steps, keySteps(v)...)
+	if v.Signature != "" {
+		r.Steps = append(r.Steps, Step{Name: "Signature", Rule: "lower-case hex of HMAC-SHA256(kSigning, string to sign)", Value: v.Signature})
+	}
+	return r, nil
+}
+
+// familyNamed returns the V4 family whose algorithm is alg, or nil.
+func familyNamed(alg string) *Family {
+	for _, f := range append([]*Family{OSS4}, families...) {
+		if f.Algorithm == alg {
+			return f
+		}
+	}
+	return nil
+}
