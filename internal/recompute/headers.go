@@ -75,6 +75,9 @@ func lowerASCII(c byte) byte {
 func compareFold(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
+		if a[i] == b[i] {
+			continue // names sent alike (most are) compare at memory speed
+		}
 		ca, cb := lowerASCII(a[i]), lowerASCII(b[i])
 		if ca != cb {
 			return cmp.Compare(ca, cb)
@@ -84,8 +87,12 @@ func compareFold(a, b string) int {
 }
 
 func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		dst = append(dst, lowerASCII(s[i]))
+	n := len(dst)
+	dst = append(dst, s...)
+	for i := n; i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
+		}
 	}
 	return dst
 }
@@ -158,14 +165,13 @@ func CanonicalHeaders(fields []request.Field) (canonicalHeaders, signedHeaders s
 	for i, f := range fields {
 		hs[i] = hdr{f.Name, f.Value}
 	}
-	lowerNames(hs)
 	hs = sortHeaders(make([]hdr, 0, len(hs)), hs)
 	n, sn := canonicalHeadersLen(hs)
 	return string(appendCanonicalHeaders(make([]byte, 0, n), hs)), string(appendSignedHeaders(make([]byte, 0, sn), hs))
 }
 
-// hdr is one header to sign: its name (lower case once lowerNames ran)
-// and its value as sent.
+// hdr is one header to sign: its name and value as sent (names the
+// signer adds are lower case). Every step folds the case of names itself.
 type hdr struct {
 	name, value string
 }
@@ -201,9 +207,10 @@ func hasUpper(s string) bool {
 	return false
 }
 
-// sortHeaders appends hs to dst in name order, repeated names in the order
-// sent. It sorts indices, not the headers, so no string is moved while
-// sorting (nor a GC write barrier paid).
+// sortHeaders appends hs to dst in lower-case name order, repeated names
+// in the order sent. It sorts indices, not the headers, so no string is
+// moved while sorting (nor a GC write barrier paid). Names need not be
+// lower case: comparison folds case.
 func sortHeaders(dst, hs []hdr) []hdr {
 	var stack [48]int32
 	idx := stack[:0]
@@ -214,7 +221,7 @@ func sortHeaders(dst, hs []hdr) []hdr {
 		idx = append(idx, int32(i))
 	}
 	slices.SortFunc(idx, func(a, b int32) int {
-		if c := strings.Compare(hs[a].name, hs[b].name); c != 0 {
+		if c := compareFold(hs[a].name, hs[b].name); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
@@ -230,7 +237,7 @@ func sortHeaders(dst, hs []hdr) []hdr {
 func canonicalHeadersLen(hs []hdr) (headers, signed int) {
 	for i, h := range hs {
 		headers += len(h.name) + len(h.value) + 2
-		if i == 0 || hs[i-1].name != h.name {
+		if i == 0 || !equalFold(hs[i-1].name, h.name) {
 			signed += len(h.name) + 1
 		}
 	}
@@ -240,10 +247,10 @@ func canonicalHeadersLen(hs []hdr) (headers, signed int) {
 // appendCanonicalHeaders appends the CanonicalHeaders of the sorted hs.
 func appendCanonicalHeaders(dst []byte, hs []hdr) []byte {
 	for i := 0; i < len(hs); {
-		dst = append(dst, hs[i].name...)
+		dst = appendLower(dst, hs[i].name)
 		dst = append(dst, ':')
 		j := i
-		for ; j < len(hs) && hs[j].name == hs[i].name; j++ {
+		for ; j < len(hs) && equalFold(hs[j].name, hs[i].name); j++ {
 			if j > i {
 				dst = append(dst, ',')
 			}
@@ -258,13 +265,13 @@ func appendCanonicalHeaders(dst []byte, hs []hdr) []byte {
 // appendSignedHeaders appends the SignedHeaders of the sorted hs.
 func appendSignedHeaders(dst []byte, hs []hdr) []byte {
 	for i := range hs {
-		if i > 0 && hs[i-1].name == hs[i].name {
+		if i > 0 && equalFold(hs[i-1].name, hs[i].name) {
 			continue
 		}
 		if i > 0 {
 			dst = append(dst, ';')
 		}
-		dst = append(dst, hs[i].name...)
+		dst = appendLower(dst, hs[i].name)
 	}
 	return dst
 }
@@ -331,7 +338,6 @@ func (v *V4) headers(hs []hdr, req *request.Request, creds credentials.Credentia
 	if !haveHost && req.Host != "" && signs("host") {
 		hs = append(hs, hdr{"host", req.Host})
 	}
-	lowerNames(hs)
 	if want != nil {
 		hs = v.supplyMissing(hs, want, req)
 	}
@@ -345,7 +351,7 @@ func (v *V4) supplyMissing(hs []hdr, want []string, req *request.Request) []hdr 
 	for _, name := range want {
 		found := false
 		for _, h := range hs {
-			if h.name == name {
+			if equalFold(h.name, name) {
 				found = true
 				break
 			}

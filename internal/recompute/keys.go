@@ -4,6 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/sigdiff/sigdiff/internal/credentials"
 )
@@ -74,9 +76,26 @@ func hmacPrefixed(key *[32]byte, buf []byte) [32]byte {
 // most max entries and empties itself when full, so memory stays bounded.
 // Entries are keyed by a digest of the secret, not the secret.
 type KeyCache struct {
-	mu  sync.RWMutex
-	m   map[keyID]*Keys
-	max int
+	mu   sync.RWMutex
+	m    map[keyID]*Keys
+	max  int
+	last atomic.Pointer[lastKeys] // the chain used last: runs in a row share it
+}
+
+// lastKeys is the chain a cache handed out last. It holds the secret (as a
+// Secret, which prints masked) so that its memory stays live: the fast path
+// then knows a secret whose bytes are the very same bytes is the same
+// secret, without hashing it.
+type lastKeys struct {
+	prefix, terminator, date, region, service string
+	secret                                    credentials.Secret
+	keys                                      Keys
+}
+
+func (l *lastKeys) matches(f *Family, secret credentials.Secret, date, region, service string) bool {
+	a, b := l.secret.Reveal(), secret.Reveal()
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b) &&
+		l.prefix == f.KeyPrefix && l.terminator == f.Terminator && l.date == date && l.region == region && l.service == service
 }
 
 // keyID names a key chain. It holds a SHA-256 of the secret, never the
@@ -107,21 +126,25 @@ var defaultKeyCache = NewKeyCache(256)
 
 // Keys returns the key chain, deriving it on first use.
 func (c *KeyCache) Keys(f *Family, secret credentials.Secret, date, region, service string) Keys {
+	if l := c.last.Load(); l != nil && l.matches(f, secret, date, region, service) {
+		return l.keys
+	}
 	id := keyID{f.KeyPrefix, f.Terminator, secretDigest(secret), date, region, service}
 	c.mu.RLock()
 	k, ok := c.m[id]
 	c.mu.RUnlock()
-	if ok {
-		return *k
+	if !ok {
+		derived := DeriveKeys(f, secret, date, region, service)
+		k = &derived
+		c.mu.Lock()
+		if len(c.m) >= c.max {
+			clear(c.m)
+		}
+		c.m[id] = k
+		c.mu.Unlock()
 	}
-	derived := DeriveKeys(f, secret, date, region, service)
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
-	}
-	c.m[id] = &derived
-	c.mu.Unlock()
-	return derived
+	c.last.Store(&lastKeys{f.KeyPrefix, f.Terminator, date, region, service, secret, *k})
+	return *k
 }
 
 // Len reports how many key chains the cache holds.

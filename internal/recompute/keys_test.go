@@ -90,3 +90,22 @@ func TestKeyCache_neverPrintsTheSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyCache_lastEntryIsExact(t *testing.T) {
+	c := NewKeyCache(4)
+	a := credentials.NewSecret(strings.Repeat("k", 40))
+	// The same bytes in another string, then a different secret of the
+	// same length: neither may be mistaken for the last one.
+	b := credentials.NewSecret(strings.Repeat("k", 39) + "k")
+	d := credentials.NewSecret(strings.Repeat("k", 39) + "j")
+	ka := c.Keys(AWS4, a, "20150830", "us-east-1", "s3")
+	if c.Keys(AWS4, b, "20150830", "us-east-1", "s3") != ka {
+		t.Error("an equal secret got other keys")
+	}
+	if c.Keys(AWS4, d, "20150830", "us-east-1", "s3") == ka {
+		t.Error("a different secret got the last secret's keys")
+	}
+	if c.Keys(AWS4, a, "20150831", "us-east-1", "s3") == ka || c.Keys(AWS4, a, "20150830", "us-east-1", "iam") == ka {
+		t.Error("another scope got the last scope's keys")
+	}
+}

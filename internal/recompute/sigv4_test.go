@@ -247,3 +247,21 @@ func TestFromStringToSign_fallsBackToOptions(t *testing.T) {
 		t.Errorf("err = %v, want ErrNoRegion", err)
 	}
 }
+
+func TestAppendAmzDate_matchesTimeFormat(t *testing.T) {
+	for _, tt := range []time.Time{
+		time.Unix(0, 0), time.Unix(-1, 0), time.Unix(951782400, 0), // 2000-02-29
+		time.Date(1600, 2, 29, 23, 59, 59, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2015, 8, 30, 14, 36, 0, 0, time.FixedZone("CEST", 7200)),
+	} {
+		if got, want := string(appendAmzDate(nil, tt)), tt.UTC().Format(AmzDateLayout); got != want {
+			t.Errorf("appendAmzDate(%v) = %s, want %s", tt, got, want)
+		}
+	}
+	for d := int64(-719000); d < 2900000; d += 997 { // years 0 to 9900: setTime refuses others
+		tt := time.Unix(d*86400+d%86400, 0)
+		if got, want := string(appendAmzDate(nil, tt)), tt.UTC().Format(AmzDateLayout); got != want {
+			t.Fatalf("appendAmzDate(%v) = %s, want %s", tt, got, want)
+		}
+	}
+}
