@@ -265,3 +265,30 @@ func TestAppendAmzDate_matchesTimeFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestSigV4_concurrentRuns(t *testing.T) {
+	secrets := []credentials.Credentials{testCreds, {AccessKeyID: "AKID2", Secret: credentials.NewSecret("another/secret+key")}}
+	want := make([]string, len(secrets))
+	for i, c := range secrets {
+		want[i] = mustSign(t, testRequest("GET", "/a?b=c"), c, Options{Region: "us-east-1", Service: "s3", Time: testTime}).Signature
+	}
+	done := make(chan string, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 100 {
+				k := (g + i) % len(secrets)
+				v, err := SigV4(testRequest("GET", "/a?b=c"), secrets[k], Options{Region: "us-east-1", Service: "s3", Time: testTime})
+				if err != nil || v.Signature != want[k] {
+					done <- fmt.Sprintf("goroutine %d run %d: %v, signature %q, want %q", g, i, err, v.Signature, want[k])
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 8 {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
