@@ -110,6 +110,7 @@ type Decoder struct {
 	st     state
 	off    int64 // bytes consumed
 	left   int64 // data bytes left in the current chunk, or CR LF bytes left
+	num    int   // the number of the chunk being read
 	line   []byte
 	hdr    Header
 	fields int
@@ -119,7 +120,7 @@ type Decoder struct {
 // NewDecoder returns a decoder for a signed (chunk-signature on every
 // header) or unsigned body.
 func NewDecoder(h Handler, signed bool) *Decoder {
-	return &Decoder{h: h, signed: signed, line: make([]byte, 0, 128)}
+	return &Decoder{h: h, signed: signed, num: 1, line: make([]byte, 0, 128)}
 }
 
 // Offset returns the number of bytes consumed.
@@ -147,7 +148,7 @@ func (d *Decoder) Write(p []byte) (int, error) {
 		case stDataEnd:
 			k = d.dataEnd(p[n:])
 		case stDone:
-			d.err = d.errf(ErrFraming, "%d bytes after the end of the body (the blank line after the final chunk)", len(p)-n)
+			d.err = d.errf(ErrFraming, "bytes after the end of the body (the blank line after the final chunk)")
 		}
 		n += k
 		d.off += int64(k)
@@ -204,7 +205,7 @@ func (d *Decoder) errf(sentinel error, format string, args ...any) error {
 }
 
 func (d *Decoder) errAt(off int64, sentinel error, format string, args ...any) error {
-	return &SyntaxError{Offset: off, Chunk: d.hdr.Number, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+	return &SyntaxError{Offset: off, Chunk: d.num, Reason: fmt.Sprintf(format, args...), Err: sentinel}
 }
 
 // lineBytes consumes up to one line end from p (which starts at d.off),
@@ -215,7 +216,7 @@ func (d *Decoder) lineBytes(p []byte) int {
 	i := bytes.IndexByte(p, '\n')
 	if i < 0 {
 		if len(d.line)+len(p) >= MaxLineLength {
-			d.err = d.errAt(start, ErrFraming, "line longer than %d bytes without a line end", MaxLineLength)
+			d.err = d.errAt(start, ErrFraming, "line longer than %d bytes", MaxLineLength)
 			return 0
 		}
 		d.line = append(d.line, p...)
@@ -246,7 +247,7 @@ func (d *Decoder) lineBytes(p []byte) int {
 }
 
 func (d *Decoder) header(line []byte, off int64) {
-	d.hdr = Header{Number: d.hdr.Number + 1, Offset: off, DataOffset: off + int64(len(line)) + 2, Line: line}
+	d.hdr = Header{Number: d.num, Offset: off, DataOffset: off + int64(len(line)) + 2, Line: line}
 	h := &d.hdr
 	sizeText, ext, hasExt := bytes.Cut(line, []byte{';'})
 	size, err := parseSize(sizeText)
@@ -308,15 +309,17 @@ func (d *Decoder) dataEnd(p []byte) int {
 			want = '\n'
 		}
 		if p[k] != want {
-			d.err = d.errAt(d.off+int64(k), ErrFraming, "no CR LF after the chunk's %d data bytes: found %q (the size is wrong, or the data longer than declared)", d.hdr.Size, clip(p[k:]))
+			d.err = d.errAt(d.off+int64(k), ErrFraming, "no CR LF after the chunk's %d data bytes: found %q (the size is wrong, or the data longer than declared)", d.hdr.Size, p[k:k+1])
 			return k
 		}
 		k++
 		d.left--
 	}
 	if d.left == 0 {
-		d.st = stHeader
-		d.err = d.h.ChunkEnd(&d.hdr)
+		if d.err = d.h.ChunkEnd(&d.hdr); d.err == nil {
+			d.st = stHeader
+			d.num++
+		}
 	}
 	return k
 }
