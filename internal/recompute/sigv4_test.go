@@ -278,8 +278,12 @@ func TestSigV4_concurrentRuns(t *testing.T) {
 			for i := range 100 {
 				k := (g + i) % len(secrets)
 				v, err := SigV4(testRequest("GET", "/a?b=c"), secrets[k], Options{Region: "us-east-1", Service: "s3", Time: testTime})
-				if err != nil || v.Signature != want[k] {
-					done <- fmt.Sprintf("goroutine %d run %d: %v, signature %q, want %q", g, i, err, v.Signature, want[k])
+				if err != nil {
+					done <- fmt.Sprintf("goroutine %d run %d: %v", g, i, err)
+					return
+				}
+				if v.Signature != want[k] {
+					done <- fmt.Sprintf("goroutine %d run %d: signature %q, want %q", g, i, v.Signature, want[k])
 					return
 				}
 			}
