@@ -40,7 +40,7 @@ func DetectScheme(req *request.Request) string {
 		return ""
 	}
 	if v, ok := req.Get("Authorization"); ok {
-		switch word, _, _ := strings.Cut(strings.TrimLeft(v, " \t"), " "); word {
+		switch authScheme(v) {
 		case OSS4.Algorithm:
 			return SchemeOSSV4Header
 		case "AWS":
@@ -89,10 +89,12 @@ func ParseAnyAuth(req *request.Request) (*AuthParams, error) {
 	authz := req.Values("Authorization")
 	qs := queryScheme(req.RawQuery)
 	switch {
-	case len(authz) > 1 || (len(authz) == 1 && qs != ""):
-		return ParseAuth(req) // its errors for both
+	case len(authz) > 1:
+		return ParseAuth(req) // its error
+	case len(authz) == 1 && qs != "":
+		return nil, &AuthError{Field: "authorization header", Offset: -1, Reason: "sent together with " + qs + " query parameters; servers accept only one way of signing"}
 	case len(authz) == 1:
-		switch word, _, _ := strings.Cut(strings.TrimLeft(authz[0], " \t"), " "); word {
+		switch authScheme(authz[0]) {
 		case OSS4.Algorithm:
 			p, err := parseV4Authorization(authz[0], []*Family{OSS4}, "AdditionalHeaders", false)
 			if err != nil {
@@ -117,6 +119,15 @@ func ParseAnyAuth(req *request.Request) (*AuthParams, error) {
 	return ParseAuth(req)
 }
 
+// authScheme is the first word of an Authorization value.
+func authScheme(value string) string {
+	v := strings.TrimLeft(value, " \t")
+	if i := strings.IndexAny(v, " \t"); i >= 0 {
+		return v[:i]
+	}
+	return v
+}
+
 // parseV2Authorization reads "AWS AccessKeyId:Signature" (or "OSS …"):
 // the access key id is what precedes the last colon. The time comes from
 // x-amz-date (x-oss-date), else Date; a date sigdiff cannot read leaves
@@ -126,6 +137,9 @@ func parseV2Authorization(req *request.Request, value string, d *v2Dialect) (*Au
 		return nil, &AuthError{Field: "authorization header", Offset: off, Reason: reason}
 	}
 	lead := len(value) - len(strings.TrimLeft(value, " \t"))
+	if !strings.HasPrefix(value[lead:], d.algorithm) {
+		return fail(lead, "scheme "+schemeName(authScheme(value))+" is not "+d.algorithm)
+	}
 	rest := value[lead+len(d.algorithm):]
 	start := lead + len(d.algorithm) + len(rest) - len(strings.TrimLeft(rest, " \t"))
 	cred := strings.TrimRight(value[start:], " \t")

@@ -269,8 +269,8 @@ func appendOSSQuery(dst []byte, q *queryBuilder, order []int32) []byte {
 func (o *OSSV4) canonicalRequest(rawPath string, query []byte, hs []hdr) string {
 	v := &o.V4
 	p := rawPath
-	if p == "" {
-		p = "/"
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
 	}
 	if o.Bucket != "" {
 		p = "/" + o.Bucket + p

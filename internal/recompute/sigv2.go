@@ -255,7 +255,11 @@ func (v *V2) dateLine(opts *V2Options, dt v2Dates, expires string) error {
 		v.Date = strconv.FormatInt(v.Expires, 10)
 		return nil
 	}
-	if !opts.Time.IsZero() {
+	// A given time replaces Date, unless Date already says that time: a
+	// run fed the request's own time (AuthParams.Options) signs Date as
+	// sent, in whatever form it was written.
+	given := !opts.Time.IsZero() && !(dt.sawDate && parseV2Date(dt.date).Equal(opts.Time))
+	if given {
 		dt.date, dt.sawDate = opts.Time.UTC().Format(httpDateLayout), true
 		v.Added = append(v.Added, request.Field{Name: "Date", Value: dt.date})
 	}
@@ -268,7 +272,7 @@ func (v *V2) dateLine(opts *V2Options, dt v2Dates, expires string) error {
 		v.Date, v.DateSource = dt.prefixDate, "the x-amz-date value, not repeated among the x-amz-* headers (the S3 guide's Delete example)"
 	case dt.sawDate:
 		v.Date, v.DateSource = dt.date, "the Date header as sent"
-		if !opts.Time.IsZero() {
+		if given {
 			v.DateSource = "the signing time given, as an HTTP date; it replaces the Date header"
 		}
 	default:

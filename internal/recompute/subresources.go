@@ -243,8 +243,8 @@ func (d *v2Dialect) resolveBucket(host string, opts *V2Options) (bucket, source 
 // resource builds the CanonicalizedResource.
 func (v *V2) resource(rawPath string, subs []subResource) string {
 	p := rawPath
-	if p == "" {
-		p = "/"
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // origin form: what the server reads always starts with "/"
 	}
 	if v.dialect.decodePath {
 		p = decodeLenient(p, false)
