@@ -279,15 +279,17 @@ func intValue(v *Value) (int64, bool) {
 // Credential returns the value of the policy's x-amz-credential condition
 // (exact match, object or eq form), which names the signing scope.
 func (p *Policy) Credential() (string, bool) {
-	return p.exact("x-amz-credential")
+	return p.Exact("x-amz-credential")
 }
 
 // Algorithm returns the value of the policy's x-amz-algorithm condition.
 func (p *Policy) Algorithm() (string, bool) {
-	return p.exact("x-amz-algorithm")
+	return p.Exact("x-amz-algorithm")
 }
 
-func (p *Policy) exact(field string) (string, bool) {
+// Exact returns the value a well-formed exact-match condition (object or
+// eq form) requires for field, compared case-insensitively.
+func (p *Policy) Exact(field string) (string, bool) {
 	for _, c := range p.Conditions {
 		if c.Op == OpEq && c.Invalid == "" && strings.EqualFold(c.Field, field) {
 			return c.Value, true
