@@ -295,16 +295,11 @@ func SignStringToSign(scheme, stringToSign string, creds credentials.Credentials
 	}
 	switch scheme {
 	case SchemeSigV2Header, SchemeSigV2Query, SchemeOSSV1Header, SchemeOSSV1Query:
-		r := &Result{Scheme: scheme, Algorithm: "AWS", AccessKeyID: creds.AccessKeyID, StringToSign: stringToSign}
-		if strings.HasPrefix(scheme, "oss") {
-			r.Algorithm = "OSS"
+		v, err := V2FromStringToSign(scheme, stringToSign, creds)
+		if err != nil {
+			return nil, err
 		}
-		r.Steps = []Step{{Name: "StringToSign", Rule: "as given", Value: stringToSign}}
-		if !creds.Secret.Empty() {
-			r.Signature = signHMACSHA1(creds.Secret, stringToSign)
-			r.Steps = append(r.Steps, Step{Name: "Signature", Rule: "Base64 of HMAC-SHA1(secret key, string to sign)", Value: r.Signature})
-		}
-		return r, nil
+		return v.Result(), nil
 	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming, SchemeOSSV4Header, SchemeOSSV4Query:
 	default:
 		return nil, unknownScheme(scheme)
@@ -323,6 +318,41 @@ func SignStringToSign(scheme, stringToSign string, creds credentials.Credentials
 		r.Steps = append(r.Steps, Step{Name: "Signature", Rule: "lower-case hex of HMAC-SHA256(kSigning, string to sign)", Value: v.Signature})
 	}
 	return r, nil
+}
+
+// V2FromStringToSign signs stringToSign as the HMAC-SHA1 scheme does,
+// over its bytes as given, and fills the line fields from it: verb,
+// Content-MD5, Content-Type and date (Expires in the query form), the
+// prefixed header lines, then the resource on the last line. A text of
+// fewer than five lines fills StringToSign and Signature alone.
+func V2FromStringToSign(scheme, stringToSign string, creds credentials.Credentials) (*V2, error) {
+	d := sigV2Dialect
+	switch scheme {
+	case SchemeSigV2Header, SchemeSigV2Query:
+	case SchemeOSSV1Header, SchemeOSSV1Query:
+		d = ossV1Dialect
+	default:
+		return nil, unknownScheme(scheme)
+	}
+	v := &V2{Scheme: scheme, Algorithm: d.algorithm, Form: FormHeader, AccessKeyID: creds.AccessKeyID, StringToSign: stringToSign, dialect: d,
+		DateSource: "line 4 of the string to sign as given", BucketSource: "the string to sign as given"}
+	if strings.HasSuffix(scheme, "-query") {
+		v.Form = FormQuery
+	}
+	if lines := strings.Split(stringToSign, "\n"); len(lines) >= 5 {
+		v.Method, v.ContentMD5, v.ContentType, v.Date = lines[0], lines[1], lines[2], lines[3]
+		v.CanonicalizedResource = lines[len(lines)-1]
+		if n := len(lines) - 5; n > 0 {
+			v.CanonicalizedAmzHeaders = strings.Join(lines[4:4+n], "\n") + "\n"
+		}
+		if n, err := strconv.ParseInt(v.Date, 10, 64); err == nil && v.Form == FormQuery {
+			v.Expires = n
+		}
+	}
+	if !creds.Secret.Empty() {
+		v.Signature = signHMACSHA1(creds.Secret, stringToSign)
+	}
+	return v, nil
 }
 
 // familyNamed returns the V4 family whose algorithm is alg, or nil.

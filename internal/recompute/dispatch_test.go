@@ -56,6 +56,8 @@ func TestParseAnyAuth_schemes(t *testing.T) {
 	}{
 		{"sigv4 header", testRequest("GET", "/", "Authorization", v4Authz, "X-Amz-Date", "20150830T123600Z"),
 			want{"sigv4-header", "AKIDEXAMPLE", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", "x-amz-date header", 0, []string{"host", "x-amz-date"}}},
+		{"sigv4 query", testRequest("GET", "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=A%2F20150830%2Fr%2Fs%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Signature=abc&X-Amz-Expires=60"),
+			want{"sigv4-query", "A", "abc", "X-Amz-Date parameter", 60, []string{"host"}}},
 		{"sigv2 header, guide's date form", testRequest("GET", "/", "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=", "Date", "Tue, 27 Mar 2007 19:36:42 +0000"),
 			want{"sigv2-header", "AKIAIOSFODNN7EXAMPLE", "bWq2s1WEIj+Ydj0vQ697zp+IXMU=", "date header", 0, nil}},
 		{"sigv2 header, x-amz-date first", testRequest("GET", "/", "Authorization", "AWS a:b", "Date", "Tue, 27 Mar 2007 19:36:42 GMT", "x-amz-date", "Tue, 27 Mar 2007 19:36:42 GMT"),
@@ -253,4 +255,36 @@ func FuzzParseAnyAuth(f *testing.F) {
 			t.Fatalf("DetectScheme says %q, ParseAnyAuth %q", d, p.Scheme)
 		}
 	})
+}
+
+func TestV2FromStringToSign_lines(t *testing.T) {
+	const sts = "PUT\n4gJE4saaMU4BqNR0kLY+lw==\napplication/x-download\nTue, 27 Mar 2007 21:06:08 +0000\nx-amz-acl:public-read\nx-amz-meta-checksumalgorithm:crc32\n/static.johnsmith.net/db-backup.dat.gz"
+	v, err := V2FromStringToSign("sigv2-header", sts, credentials.Credentials{AccessKeyID: "A", Secret: credentials.NewSecret("s")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Method != "PUT" || v.ContentMD5 != "4gJE4saaMU4BqNR0kLY+lw==" || v.ContentType != "application/x-download" ||
+		v.Date != "Tue, 27 Mar 2007 21:06:08 +0000" || v.CanonicalizedAmzHeaders != "x-amz-acl:public-read\nx-amz-meta-checksumalgorithm:crc32\n" ||
+		v.CanonicalizedResource != "/static.johnsmith.net/db-backup.dat.gz" || v.Signature != signHMACSHA1(credentials.NewSecret("s"), sts) {
+		t.Errorf("%+v", v)
+	}
+	checkV2Fields(t, v)
+	q, err := V2FromStringToSign("oss-v1-query", "GET\n\n\n1699807420\n/bucket/key?versionId=versionId", credentials.Credentials{})
+	if err != nil || q.Expires != 1699807420 || q.Algorithm != "OSS" || q.CanonicalizedAmzHeaders != "" || q.Signature != "" {
+		t.Errorf("%v, %+v", err, q)
+	}
+	if short, err := V2FromStringToSign("sigv2-query", "two\nlines", credentials.Credentials{}); err != nil || short.Method != "" || short.StringToSign != "two\nlines" {
+		t.Errorf("%v, %+v", err, short)
+	}
+	if _, err := V2FromStringToSign("sigv4-header", sts, credentials.Credentials{}); !errors.Is(err, ErrUnknownScheme) {
+		t.Errorf("v4 scheme: %v", err)
+	}
+}
+
+func TestV2Headers_unfoldTrimJoin(t *testing.T) {
+	hs := []hdr{{"x-a", " one "}, {"x-a", "two\r\n\t three"}, {"x-b", "in  side"}, {"x-c", ""}}
+	same(t, "headers", string(appendV2Headers(nil, hs)), "x-a:one,two three\nx-b:in  side\nx-c:\n")
+	var q queryBuilder
+	q.parse("b=&a=1&c", nil, 0)
+	same(t, "oss query", string(appendOSSQuery(nil, &q, q.finish(nil))), "a=1&b&c")
 }

@@ -29,7 +29,11 @@ import (
 
 // V2 holds every step of one HMAC-SHA1 signing: SigV2 (Algorithm "AWS")
 // or OSS V1 (Algorithm "OSS"). Fields up to StringToSign are filled
-// without a secret; Signature and Authorization or URL need one.
+// without a secret; Signature and Authorization or URL need one. A session
+// token the signer adds is signed, so it appears in
+// CanonicalizedAmzHeaders (or the resource), StringToSign, Added and URL,
+// as in the server's own string to sign; renderers pass those through
+// RedactToken.
 type V2 struct {
 	Scheme      string // sigv2-header, sigv2-query, oss-v1-header, oss-v1-query
 	Algorithm   string // the Authorization scheme word: "AWS" or "OSS"
@@ -104,17 +108,25 @@ type V2Options struct {
 // ErrNoV2Expires: a V2-style presigned URL without an expiry.
 var ErrNoV2Expires = errors.New("a presigned url needs an expiry: the request has no expires parameter, and none was given")
 
-// v2Dialect holds what SigV2 and OSS V1 name differently.
+// v2Dialect holds what SigV2 and OSS V1 do differently; the builder is
+// the same.
 type v2Dialect struct {
-	algorithm, headersStep      string
-	prefix, dateHeader          string // "x-amz-", "x-amz-date"
-	tokenHeader, tokenParam     string
-	accessKeyParam              string
-	schemeHeader, schemeQuery   string
-	subResources                []string
-	prefixParams, queryHeaders  bool                                                 // OSS: x-oss-* parameters are sub-resources; S3: x-amz-* parameters of a presigned URL are headers
-	decodePath, sortedURL, ossy bool                                                 // OSS: the resource holds the decoded key; URL parameters sorted as its SDKs write them
-	bucket                      func(host string) (bucket, source string, err error) // HostAuto
+	algorithm   string // Authorization scheme word: "AWS", "OSS"
+	headersStep string // the step's name: CanonicalizedAmzHeaders, CanonicalizedOSSHeaders
+
+	prefix, dateHeader        string // "x-amz-", "x-amz-date"
+	tokenHeader, tokenParam   string // where a session token goes: header form, query form
+	accessKeyParam            string // "AWSAccessKeyId", "OSSAccessKeyId"
+	schemeHeader, schemeQuery string
+	subResources              []string // sorted
+
+	prefixParams bool // OSS: every x-oss-* parameter is a sub-resource
+	queryHeaders bool // S3: the x-amz-* parameters of a presigned URL are headers
+	decodePath   bool // OSS: the resource holds the decoded key
+	sortedURL    bool // OSS: a presigned URL's parameters sorted, as its SDKs write them
+	ossy         bool // OSS: x-oss-date on the Date line, whatever AmzDate says
+
+	bucket func(host string) (bucket, source string, err error) // the HostAuto rule
 }
 
 var sigV2Dialect = &v2Dialect{
@@ -324,14 +336,6 @@ func trimOWS(s string) string { return strings.Trim(s, " \t\r\n") }
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
-}
-
-func requestHost(req *request.Request) string {
-	if req.Host != "" {
-		return req.Host
-	}
-	h, _ := req.Get("Host")
-	return h
 }
 
 // presignedURL writes the URL a client sends: the request's own

@@ -5,6 +5,8 @@ import (
 	"net"
 	"slices"
 	"strings"
+
+	"github.com/sigdiff/sigdiff/internal/request"
 )
 
 // The CanonicalizedResource of the HMAC-SHA1 schemes (SigV2, OSS V1):
@@ -281,4 +283,13 @@ func (v *V2) resourceRule() string {
 		params += " and " + d.prefix + "* parameters"
 	}
 	return bucket + "; then " + params + ", sorted by name, values decoded; other parameters are not signed"
+}
+
+// requestHost is the authority the request was sent to.
+func requestHost(req *request.Request) string {
+	if req.Host != "" {
+		return req.Host
+	}
+	h, _ := req.Get("Host")
+	return h
 }
