@@ -111,19 +111,19 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose
 	if in.Host == "" {
 		in.Host = s.req.Host
 	}
-	v, err := recompute.SigV4(s.req, s.creds, s.opts)
+	v, err := recompute.Sign(s.req, s.creds, s.opts, s.scheme)
 	if err != nil {
 		return badInput(err)
 	}
 	rc := &diagnose.Recomputed{
-		Scheme:           v.Scheme(),
+		Scheme:           v.Scheme,
 		CanonicalRequest: v.CanonicalRequest,
 		StringToSign:     v.StringToSign,
 		Signature:        v.Signature,
 		Notes:            s.notes,
 	}
 	if s.haveKey && len(body.StringToSign) > 0 {
-		if sv, err := recompute.FromStringToSign(string(body.StringToSign), s.creds, s.opts); err == nil {
+		if sv, err := recompute.SignStringToSign(v.Scheme, string(body.StringToSign), s.creds, s.opts); err == nil {
 			rc.ServerSignature = sv.Signature
 		} else {
 			rc.Notes = append(rc.Notes, "the server's string to sign could not be re-signed: "+err.Error())

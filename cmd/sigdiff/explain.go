@@ -98,11 +98,11 @@ func runExplain(e *env, o *explainOptions) error {
 		opts.Time = time.Now().UTC().Truncate(time.Second)
 		s.notes = append(s.notes, "the request has no date: signed at the current time "+opts.Time.Format(recompute.AmzDateLayout)+" (give --time to fix it)")
 	}
-	v, err := recompute.SigV4(s.req, s.creds, opts)
+	v, err := recompute.Sign(s.req, s.creds, opts, s.scheme)
 	if err != nil {
 		return badInput(err)
 	}
-	d := report.NewDerivation(v.Result(), s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes)
+	d := report.NewDerivation(v, s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes)
 	if format == "json" {
 		return report.WriteJSON(e.stdout, d)
 	}

@@ -27,6 +27,7 @@ type signFlags struct {
 	accessKey     string
 	secretKey     string
 	secretKeyFile string
+	scheme        string
 }
 
 func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
@@ -44,12 +45,14 @@ func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
 	f.StringVar(&o.accessKey, "access-key", "", "access key `ID` (with --secret-key or --secret-key-file)")
 	f.StringVar(&o.secretKey, "secret-key", "", "secret `KEY` (lands in your shell history: prefer the environment, a profile or --secret-key-file)")
 	f.StringVar(&o.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
+	f.StringVar(&o.scheme, "scheme", "", "sign as `SCHEME` (sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query) instead of the one the request's signature names")
 }
 
 // signing is a resolved recomputation: request, key and options.
 type signing struct {
 	req     *request.Request
 	auth    *recompute.AuthParams // nil when the request carries no signature
+	scheme  string                // --scheme, or "" for the one the request's signature names
 	creds   credentials.Credentials
 	haveKey bool
 	opts    recompute.Options
@@ -71,8 +74,8 @@ func (o *signFlags) resolve(e *env, hint scopeHint, needKey bool) (*signing, err
 	if err != nil {
 		return nil, badInput(prefixed(src, err), "give the raw HTTP request, a curl command line or the URL")
 	}
-	s := &signing{req: req, notes: req.Notes}
-	auth, err := recompute.ParseAuth(req)
+	s := &signing{req: req, notes: req.Notes, scheme: o.scheme}
+	auth, err := recompute.ParseAnyAuth(req)
 	switch {
 	case errors.Is(err, recompute.ErrNoSignature):
 		s.notes = append(s.notes, "the request carries no signature: sigdiff signs it as it is")
@@ -107,7 +110,7 @@ func (o *signFlags) resolve(e *env, hint scopeHint, needKey bool) (*signing, err
 	}
 	creds, err := credentials.Load(credentials.Options{
 		Profile: o.profile, AccessKey: o.accessKey, SecretKey: credentials.NewSecret(o.secretKey),
-		SecretKeyFile: o.secretKeyFile, Getenv: e.getenv,
+		SecretKeyFile: o.secretKeyFile, Getenv: e.getenv, Service: credentialService(s),
 	})
 	switch {
 	case err == nil:
@@ -154,6 +157,9 @@ func (o *signFlags) applyScope(s *signing, hint scopeHint) error {
 		}
 		return ""
 	}
+	if !s.scoped() {
+		return nil // SigV2 and OSS V1 have no scope
+	}
 	hostRegion, hostService := regionFromHost(s.req.Host)
 	s.opts.Region = pick(o.region, s.opts.Region, hint.region, hostRegion, "region")
 	s.opts.Service = pick(o.service, s.opts.Service, hint.service, hostService, "service")
@@ -196,4 +202,27 @@ func regionFromHost(host string) (region, service string) {
 		return "", ""
 	}
 	return m[2], m[1]
+}
+
+// credentialService picks which environment variables hold the key: OSS's
+// for OSS schemes, AWS's otherwise.
+func credentialService(s *signing) string {
+	scheme := s.scheme
+	if scheme == "" && s.auth != nil {
+		scheme = s.auth.Scheme
+	}
+	if strings.HasPrefix(scheme, "oss-") {
+		return "oss"
+	}
+	return "aws"
+}
+
+// scoped reports whether the scheme signs with a credential scope (the V4
+// families); SigV2 and OSS V1 do not.
+func (s *signing) scoped() bool {
+	scheme := s.scheme
+	if scheme == "" && s.auth != nil {
+		scheme = s.auth.Scheme
+	}
+	return !strings.HasPrefix(scheme, "sigv2-") && !strings.HasPrefix(scheme, "oss-v1-")
 }

@@ -30,14 +30,21 @@ func TestRegionFromHost(t *testing.T) {
 
 func TestFreshness(t *testing.T) {
 	at := time.Date(2013, 5, 24, 0, 0, 0, 0, time.UTC)
-	q := &recompute.AuthParams{Form: recompute.FormQuery, Expires: 86400, Time: at, TimeSource: "X-Amz-Date"}
+	q := &recompute.AuthParams{Family: recompute.AWS4, Form: recompute.FormQuery, Expires: 86400, Time: at, TimeSource: "X-Amz-Date"}
 	if w := freshness(q, at.Add(time.Hour)); len(w) != 0 {
 		t.Errorf("fresh URL warned: %v", w)
 	}
 	if w := freshness(q, at.Add(25*time.Hour)); len(w) != 1 {
 		t.Errorf("expired URL: %v", w)
 	}
-	h := &recompute.AuthParams{Form: recompute.FormHeader, Time: at}
+	v2 := &recompute.AuthParams{Scheme: "sigv2-query", Form: recompute.FormQuery, Expires: at.Unix()}
+	if w := freshness(v2, at.Add(-time.Hour)); len(w) != 0 {
+		t.Errorf("valid V2 URL warned: %v", w)
+	}
+	if w := freshness(v2, at.Add(time.Hour)); len(w) != 1 {
+		t.Errorf("expired V2 URL: %v", w)
+	}
+	h := &recompute.AuthParams{Family: recompute.AWS4, Form: recompute.FormHeader, Time: at}
 	if w := freshness(h, at.Add(20*time.Minute)); len(w) != 1 {
 		t.Errorf("stale header date: %v", w)
 	}

@@ -65,7 +65,7 @@ func runVerify(e *env, o *verifyOptions) error {
 	if s.auth == nil {
 		return badInputf("the request carries no signature to verify (no Authorization header, no X-Amz-Signature)")
 	}
-	v, err := recompute.SigV4(s.req, s.creds, s.opts)
+	v, err := recompute.Sign(s.req, s.creds, s.opts, s.scheme)
 	if err != nil {
 		return badInput(err)
 	}
@@ -74,7 +74,7 @@ func runVerify(e *env, o *verifyOptions) error {
 		SignatureSent:     s.auth.Signature,
 		SignatureComputed: v.Signature,
 		Warnings:          freshness(s.auth, time.Now()),
-		Derivation:        report.NewDerivation(v.Result(), s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes),
+		Derivation:        report.NewDerivation(v, s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), s.notes),
 	}
 	if res.Warnings == nil {
 		res.Warnings = []string{}
@@ -112,10 +112,17 @@ func runVerify(e *env, o *verifyOptions) error {
 // for its time: a presigned URL past X-Amz-Expires, or a date more than 15
 // minutes from now (S3's RequestTimeTooSkewed).
 func freshness(a *recompute.AuthParams, now time.Time) []string {
+	var w []string
+	if a.Form == recompute.FormQuery && a.Expires > 0 && a.Family == nil {
+		// SigV2 and OSS V1 URLs carry Expires as a Unix time.
+		if end := time.Unix(a.Expires, 0).UTC(); now.After(end) {
+			w = append(w, fmt.Sprintf("the URL expired at %s, %s ago: the server will refuse it with AccessDenied \"Request has expired\"", end.Format(time.RFC3339), human(now.Sub(end))))
+		}
+		return w
+	}
 	if a.Time.IsZero() {
 		return nil
 	}
-	var w []string
 	if a.Form == recompute.FormQuery && a.Expires > 0 {
 		end := a.Time.Add(time.Duration(a.Expires) * time.Second)
 		if now.After(end) {
