@@ -312,3 +312,24 @@ func TestParse_base64AndJSONAgree(t *testing.T) {
 		t.Errorf("wrapped base64: %v notes %q", err, w.Notes)
 	}
 }
+
+func TestIgnoredFields_sortedTable(t *testing.T) {
+	for i := 1; i < len(ignored); i++ {
+		if ignored[i-1].name >= ignored[i].name {
+			t.Errorf("%q before %q", ignored[i-1].name, ignored[i].name)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		version int
+		want    bool
+	}{
+		{"X-Amz-Signature", 4, true}, {"x-amz-signature", 2, false}, {"Policy", 4, true}, {"file", 2, true},
+		{"AWSAccessKeyId", 2, true}, {"AWSAccessKeyId", 4, false}, {"Signature", 0, true},
+		{"x-ignore-anything", 4, true}, {"X-Ignore-Flash", 2, true}, {"x-amz-credential", 4, false}, {"key", 0, false},
+	} {
+		if got := isIgnored(c.name, c.version); got != c.want {
+			t.Errorf("isIgnored(%q, %d) = %v", c.name, c.version, got)
+		}
+	}
+}
