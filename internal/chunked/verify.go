@@ -116,6 +116,9 @@ func Verify(body io.Reader, signer *recompute.ChunkSigner, opts Options) (*Repor
 		err = d.Close()
 	}
 	v.rep.EncodedBytes = d.Offset()
+	if v.verified {
+		v.rep.LastSignature = string(v.last[:])
+	}
 	var se *SyntaxError
 	switch {
 	case v.rep.Failure != nil:
@@ -152,7 +155,9 @@ type verifier struct {
 	found           [64]byte // the chunk signature sent
 	foundLen        int
 	sums            []sum
-	smallChunk      int // the number of the last data chunk under MinChunkSize, or 0
+	smallChunk      int      // the number of the last data chunk under MinChunkSize, or 0
+	last            [64]byte // the last chunk signature verified
+	verified        bool
 	trailerSigAt    int64
 	rep             *Report
 }
@@ -223,7 +228,7 @@ func (v *verifier) ChunkEnd(h *Header) error {
 		v.step("ChunkSignature"+n, "lower-case hex of HMAC-SHA256(kSigning, the chunk's string to sign), sent as "+itoa(h.Size)+" in hex + \";chunk-signature=…\"", string(want[:]))
 	}
 	if v.foundLen == 64 && bytes.Equal(v.found[:], want[:]) {
-		v.rep.LastSignature = string(want[:])
+		v.last, v.verified = want, true // a string per chunk would be an allocation per chunk
 		return nil
 	}
 	found := string(h.Signature)
