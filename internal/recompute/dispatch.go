@@ -17,17 +17,19 @@ import (
 
 // Public scheme ids, as --json and the s3error package name them.
 const (
-	SchemeSigV4Header     = "sigv4-header"
-	SchemeSigV4Query      = "sigv4-query"
-	SchemeSigV4Streaming  = "sigv4-streaming"
-	SchemeSigV2Header     = "sigv2-header"
-	SchemeSigV2Query      = "sigv2-query"
-	SchemeOSSV1Header     = "oss-v1-header"
-	SchemeOSSV1Query      = "oss-v1-query"
-	SchemeOSSV4Header     = "oss-v4-header"
-	SchemeOSSV4Query      = "oss-v4-query"
-	errUnknownSchemeLabel = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query"
+	SchemeSigV4Header    = "sigv4-header"
+	SchemeSigV4Query     = "sigv4-query"
+	SchemeSigV4Streaming = "sigv4-streaming"
+	SchemeSigV2Header    = "sigv2-header"
+	SchemeSigV2Query     = "sigv2-query"
+	SchemeOSSV1Header    = "oss-v1-header"
+	SchemeOSSV1Query     = "oss-v1-query"
+	SchemeOSSV4Header    = "oss-v4-header"
+	SchemeOSSV4Query     = "oss-v4-query"
 )
+
+// schemeList names the schemes Sign knows, for messages.
+const schemeList = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query"
 
 // ErrUnknownScheme is wrapped by the error for a scheme id Sign does not know.
 var ErrUnknownScheme = errors.New("unknown signing scheme")
@@ -223,8 +225,10 @@ func parseV2Query(rawQuery string, d *v2Dialect) (*AuthParams, error) {
 // carries, else sigv4-header (sigv4-query with Options.Presign). For
 // sigv2-* and oss-v1-*, Options.Time is the signing time of the header
 // form and Options.Expires the Expires parameter (Unix seconds, not a
-// duration); the other fields do not apply. For oss-v4-*, Family defaults
-// to OSS4 and Region and Service to the host's (see SigOSSV4).
+// duration); the other fields do not apply, nor do V2Options' host style,
+// bucket and x-amz-date rule (call SigV2 or SigOSSV1 for those). For
+// oss-v4-*, Family is OSS4 and Region and Service default to the host's
+// (see SigOSSV4); for sigv4-*, Family is not OSS4.
 func Sign(req *request.Request, creds credentials.Credentials, opts Options, scheme string) (*Result, error) {
 	if scheme == "" {
 		scheme = DetectScheme(req)
@@ -240,6 +244,9 @@ func Sign(req *request.Request, creds credentials.Credentials, opts Options, sch
 	switch scheme {
 	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming:
 		opts.Presign = query
+		if opts.Family == OSS4 {
+			opts.Family = AWS4
+		}
 		v, err := SigV4(req, creds, opts)
 		if err != nil {
 			return nil, err
@@ -259,6 +266,9 @@ func Sign(req *request.Request, creds credentials.Credentials, opts Options, sch
 		return v.Result(), nil
 	case SchemeOSSV4Header, SchemeOSSV4Query:
 		opts.Presign = query
+		if opts.Family == AWS4 {
+			opts.Family = OSS4 // the scheme names the family
+		}
 		v, err := SigOSSV4(req, creds, opts)
 		if err != nil {
 			return nil, err
@@ -269,7 +279,7 @@ func Sign(req *request.Request, creds credentials.Credentials, opts Options, sch
 }
 
 func unknownScheme(scheme string) error {
-	return &AuthError{Field: "scheme", Offset: -1, Reason: strconv.Quote(truncate(scheme, 40)) + " is not one of " + errUnknownSchemeLabel, Err: ErrUnknownScheme}
+	return &AuthError{Field: "scheme", Offset: -1, Reason: strconv.Quote(truncate(scheme, 40)) + " is not one of " + schemeList, Err: ErrUnknownScheme}
 }
 
 // SignStringToSign signs a server's string to sign as scheme does: the V4

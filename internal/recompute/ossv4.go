@@ -176,7 +176,7 @@ func (o *OSSV4) headers(req *request.Request, creds credentials.Credentials, opt
 	f := v.Family
 	for _, n := range opts.SignedHeaders {
 		n = strings.ToLower(strings.TrimSpace(n))
-		if val, ok := req.Get(n); ok && trimOWS(val) != "" && !isOSSDefaultSigned(n) {
+		if val, ok := req.Get(n); ok && n != "" && trimOWS(val) != "" && !isOSSDefaultSigned(n) {
 			additional = append(additional, n)
 		}
 	}
