@@ -36,34 +36,6 @@ type Options struct {
 	KeepChunks    int    // chunks whose strings to sign Steps shows (besides the final one); 0: 2
 }
 
-// ErrNotStreaming: the payload hash announces no aws-chunked body.
-var ErrNotStreaming = errors.New("x-amz-content-sha256 is not STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] or STREAMING-UNSIGNED-PAYLOAD-TRAILER")
-
-// OptionsFromRequest reads x-amz-content-sha256, x-amz-decoded-content-length,
-// Content-Length and x-amz-trailer from req's headers.
-func OptionsFromRequest(req *request.Request) (Options, error) {
-	o := Options{DecodedLength: -1, ContentLength: -1}
-	o.PayloadHash, _ = req.Get("x-amz-content-sha256")
-	o.PayloadHash = strings.TrimSpace(o.PayloadHash)
-	if ok, _ := recompute.IsStreaming(o.PayloadHash); !ok {
-		return o, ErrNotStreaming
-	}
-	for _, l := range []struct {
-		name string
-		dst  *int64
-	}{{"x-amz-decoded-content-length", &o.DecodedLength}, {"content-length", &o.ContentLength}} {
-		if s, ok := req.Get(l.name); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-			if err != nil || n < 0 {
-				return o, fmt.Errorf("%s header %q is not a length", l.name, truncate(s))
-			}
-			*l.dst = n
-		}
-	}
-	o.Trailer = strings.Join(req.Values("x-amz-trailer"), ",")
-	return o, nil
-}
-
 // Verify reads an aws-chunked body to its end (or to its first failure)
 // and checks, in the order a server meets them: framing, each declared
 // chunk size against the cap, x-amz-decoded-content-length and

@@ -145,22 +145,12 @@ func verifyFiles(t testing.TB, headFile, bodyFile string) *chunked.Report {
 	if v.Signature != auth.Signature {
 		t.Fatalf("seed %s, the head carries %s", v.Signature, auth.Signature)
 	}
-	var signer *recompute.ChunkSigner
-	if _, signed := recompute.IsStreaming(v.PayloadHash); signed {
-		if signer, err = v.ChunkSigner(auth.Signature); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts, err := chunked.OptionsFromRequest(req)
-	if err != nil {
-		t.Fatal(err)
-	}
 	f, err := os.Open(bodyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := chunked.Verify(f, signer, opts)
+	rep, err := chunked.VerifyRequest(f, req, v, auth.Signature)
 	if err != nil {
 		t.Fatal(err)
 	}
