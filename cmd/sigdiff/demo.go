@@ -3,11 +3,14 @@ package main
 import (
 	"embed"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sigdiff/sigdiff/internal/clientsig"
+	"github.com/sigdiff/sigdiff/internal/credentials"
 	"github.com/sigdiff/sigdiff/internal/diagnose"
+	"github.com/sigdiff/sigdiff/internal/report"
 	"github.com/sigdiff/sigdiff/internal/s3error"
 )
 
@@ -17,8 +20,19 @@ import (
 // cuts the canonical request out of Fine Uploader's payload at an offset
 // written for a 9-character region; the bucket is in cn-north-1).
 //
-//go:embed demo/fineuploader-multipart-403.xml demo/signing-server-debug.log
+// The second act replays the signing with a key: what Fine Uploader sent
+// to the signing server (rebuilt from the error body's byte dumps) and the
+// server's answer, made with the AWS documentation's example key, which
+// stands in for the user's.
+//
+//go:embed demo/fineuploader-multipart-403.xml demo/signing-server-debug.log demo/fineuploader-payload.json demo/signing-server-answer.txt
 var demoFiles embed.FS
+
+// The AWS documentation's published example key pair.
+const (
+	exampleAccessKeyID = "AKIAIOSFODNN7EXAMPLE"
+	exampleSecretKey   = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+)
 
 func newDemoCmd(e *env) *cobra.Command {
 	o := &outputOptions{}
@@ -62,8 +76,35 @@ Same as: sigdiff check --client signing-server-debug.log fineuploader-multipart-
 `)
 	}
 	rep := diagnose.Diagnose(diagnose.Input{Body: body, Client: client})
+	payload, _ := demoFiles.ReadFile("demo/fineuploader-payload.json")
+	answer, _ := demoFiles.ReadFile("demo/signing-server-answer.txt")
+	creds := credentials.Credentials{AccessKeyID: exampleAccessKeyID, Secret: credentials.NewSecret(exampleSecretKey), Source: "the AWS documentation's example key"}
+	fu, err := explainFineUploader(payload, "demo payload", creds, true, strings.TrimSpace(string(answer)), false)
+	if err != nil {
+		return fmt.Errorf("the bundled Fine Uploader payload: %w", err)
+	}
+	if format == "json" {
+		return report.WriteJSON(e.stdout, struct {
+			Check        *diagnose.Report    `json:"check"`
+			FineUploader *fineUploaderResult `json:"fineuploader"`
+		}{rep, fu})
+	}
 	if err := render(e.stdout, rep, format, st); err != nil {
 		return err
+	}
+	if format == "text" {
+		fmt.Fprint(e.stdout, `
+──────────────────────────────────────────────────────────────────────────────
+With the key, sigdiff proves it. Fine Uploader POSTed {"headers": …} to the
+signing server; the server answered a signature. Replayed with the AWS
+documentation's example key (standing in for yours):
+Same as: sigdiff explain --fineuploader fineuploader-payload.json --signature `+fu.SignatureAnswered+`
+
+`)
+		if err := renderFineUploaderFinding(e.stdout, fu); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "  the correct signature for this payload and key: %s\n", fu.Derivation.Signature)
 	}
 	// The demo ran as it should: its diagnosis is not the user's failure.
 	return nil

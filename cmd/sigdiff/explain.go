@@ -1,10 +1,12 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigdiff/sigdiff/internal/fineuploader"
 	"github.com/sigdiff/sigdiff/internal/recompute"
 	"github.com/sigdiff/sigdiff/internal/report"
 )
@@ -18,13 +20,15 @@ type explainOptions struct {
 	signBody         string
 	omitSessionToken bool
 	showKeys         bool
+	fineUploader     string
+	signature        string
 	output           outputOptions
 }
 
 func newExplainCmd(e *env) *cobra.Command {
 	o := &explainOptions{}
 	c := &cobra.Command{
-		Use:   "explain --request FILE [flags]",
+		Use:   "explain (--request FILE | --fineuploader FILE [--signature SIG]) [flags]",
 		Short: "walk through the signing of your request, step by step",
 		Long: `Teaching mode: every step of SigV4 signing of your own request, in order,
 with the rule applied at each step, the key chain and the final header or
@@ -46,8 +50,9 @@ so each vector can be reproduced from the command line.`,
 	f.StringVar(&o.signBody, "sign-body", "auto", "add x-amz-content-sha256 with the payload hash and sign it: auto (S3), on or off")
 	f.BoolVar(&o.omitSessionToken, "omit-session-token", false, "add X-Amz-Security-Token after signing, outside the signature")
 	f.BoolVar(&o.showKeys, "show-keys", false, "print the derived signing keys (credentials for their day, region and service)")
+	f.StringVar(&o.fineUploader, "fineuploader", "", "`FILE` holding what Fine Uploader POSTed to your signing server ({\"headers\": …} or a policy document)")
+	f.StringVar(&o.signature, "signature", "", "the `SIGNATURE` your signing server answered, to find the mistake that produced it")
 	addOutputFlags(c, &o.output)
-	_ = c.MarkFlagRequired("request")
 	return c
 }
 
@@ -71,6 +76,21 @@ func runExplain(e *env, o *explainOptions) error {
 	st, err := palette(e, o.output.color)
 	if err != nil {
 		return err
+	}
+	if o.fineUploader == "" && o.sign.request != "" {
+		// A Fine Uploader payload given as the request is recognised.
+		if data, _, err := readInput(e, o.sign.request, "request"); err == nil && looksLikeFineUploader(data) {
+			o.fineUploader = o.sign.request
+		}
+	}
+	if o.fineUploader != "" {
+		return runExplainFineUploader(e, o, format, st)
+	}
+	if o.sign.request == "" {
+		return badInputf("explain needs --request FILE (or --fineuploader FILE)")
+	}
+	if o.signature != "" {
+		return badInputf("--signature goes with --fineuploader; for a request, sigdiff verify compares the signature it carries")
 	}
 	s, err := o.sign.resolve(e, scopeHint{}, false)
 	if err != nil {
@@ -113,4 +133,40 @@ func hasDate(s *signing) bool {
 	_, a := s.req.Get("x-amz-date")
 	_, b := s.req.Get("date")
 	return a || b
+}
+
+func looksLikeFineUploader(data []byte) bool {
+	t := strings.TrimSpace(string(data))
+	if !strings.HasPrefix(t, "{") {
+		return false
+	}
+	_, err := fineuploader.Parse(data)
+	return err == nil
+}
+
+func runExplainFineUploader(e *env, o *explainOptions, format string, st report.Style) error {
+	data, src, err := readInput(e, o.fineUploader, "Fine Uploader payload")
+	if err != nil {
+		return err
+	}
+	creds, haveKey, _, err := o.sign.loadCreds(e, "", o.signature != "", "aws")
+	if err != nil {
+		return err
+	}
+	r, err := explainFineUploader(data, src, creds, haveKey, strings.TrimSpace(o.signature), o.showKeys)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		err = report.WriteJSON(e.stdout, r)
+	} else {
+		err = renderFineUploader(e.stdout, r, st)
+	}
+	if err != nil {
+		return err
+	}
+	if r.Verdict == "mistake-reproduced" || r.Verdict == "mistake-not-found" {
+		return errMismatch
+	}
+	return nil
 }

@@ -101,34 +101,16 @@ func (o *signFlags) resolve(e *env, hint scopeHint, needKey bool) (*signing, err
 		s.opts.PayloadHash = sum
 		s.notes = append(s.notes, fmt.Sprintf("payload hash from %s (%d bytes)", o.body, n))
 	}
-	if o.secretKey != "" {
-		fmt.Fprintln(e.stderr, "sigdiff: warning: --secret-key puts the secret in your shell history and process list; prefer the environment, --profile or --secret-key-file")
-	}
 	accessKey := o.accessKey
 	if accessKey == "" && s.auth != nil && o.secretKey == "" && o.secretKeyFile == "" {
 		accessKey = s.auth.AccessKeyID
 	}
-	creds, err := credentials.Load(credentials.Options{
-		Profile: o.profile, AccessKey: o.accessKey, SecretKey: credentials.NewSecret(o.secretKey),
-		SecretKeyFile: o.secretKeyFile, Getenv: e.getenv, Service: credentialService(s),
-	})
-	switch {
-	case err == nil:
-		s.creds, s.haveKey = creds, true
-		if accessKey != "" && creds.AccessKeyID != "" && creds.AccessKeyID != accessKey {
-			s.notes = append(s.notes, fmt.Sprintf("the key found (%s, from %s) is not the one the request names (%s)", creds.AccessKeyID, creds.Source, accessKey))
-		}
-	case errors.Is(err, credentials.ErrNoCredentials) && !needKey:
-		s.creds = creds
-		if s.creds.AccessKeyID == "" {
-			s.creds.AccessKeyID = accessKey
-		}
-		s.notes = append(s.notes, "no secret key found: everything up to the string to sign is shown, not the signature")
-	case errors.Is(err, credentials.ErrNoCredentials):
-		return nil, badInput(err, "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME or --secret-key-file FILE")
-	default:
-		return nil, badInput(err)
+	creds, haveKey, notes, err := o.loadCreds(e, accessKey, needKey, credentialService(s))
+	if err != nil {
+		return nil, err
 	}
+	s.creds, s.haveKey = creds, haveKey
+	s.notes = append(s.notes, notes...)
 	return s, nil
 }
 
@@ -225,4 +207,34 @@ func (s *signing) scoped() bool {
 		scheme = s.auth.Scheme
 	}
 	return !strings.HasPrefix(scheme, "sigv2-") && !strings.HasPrefix(scheme, "oss-v1-")
+}
+
+// loadCreds finds the key. accessKey is the key id the input names, for a
+// note when the key found is another one; without a secret and !needKey
+// the result carries just that id.
+func (o *signFlags) loadCreds(e *env, accessKey string, needKey bool, service string) (credentials.Credentials, bool, []string, error) {
+	if o.secretKey != "" {
+		fmt.Fprintln(e.stderr, "sigdiff: warning: --secret-key puts the secret in your shell history and process list; prefer the environment, --profile or --secret-key-file")
+	}
+	var notes []string
+	creds, err := credentials.Load(credentials.Options{
+		Profile: o.profile, AccessKey: o.accessKey, SecretKey: credentials.NewSecret(o.secretKey),
+		SecretKeyFile: o.secretKeyFile, Getenv: e.getenv, Service: service,
+	})
+	switch {
+	case err == nil:
+		if accessKey != "" && creds.AccessKeyID != "" && creds.AccessKeyID != accessKey {
+			notes = append(notes, fmt.Sprintf("the key found (%s, from %s) is not the one the request names (%s)", creds.AccessKeyID, creds.Source, accessKey))
+		}
+		return creds, true, notes, nil
+	case errors.Is(err, credentials.ErrNoCredentials) && !needKey:
+		if creds.AccessKeyID == "" {
+			creds.AccessKeyID = accessKey
+		}
+		notes = append(notes, "no secret key found: everything up to the string to sign is shown, not the signature")
+		return creds, false, notes, nil
+	case errors.Is(err, credentials.ErrNoCredentials):
+		return creds, false, nil, badInput(err, "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME or --secret-key-file FILE")
+	}
+	return creds, false, nil, badInput(err)
 }
