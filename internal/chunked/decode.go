@@ -22,6 +22,23 @@
 // chunk sizes count only data, S3 requires every chunk but the last to
 // hold at least 8 KiB, and the body's own length is announced up front in
 // x-amz-decoded-content-length.
+//
+// Quirks met in the wild, and what this package does with them:
+//   - Content-Length counts the encoded body (headers, data, CR LFs,
+//     trailer), x-amz-decoded-content-length the payload; the trailer
+//     example of sigv4-streaming-trailers.html does not sign Content-Length,
+//     the non-trailer one does. Both are checked when given.
+//   - The trailer variants may send no trailing header at all when the
+//     request declares none in x-amz-trailer (S3 accepts it; versitygw
+//     issue 1632); a trailing header that x-amz-trailer does not declare,
+//     or one declared and missing, is S3's MalformedTrailerError.
+//   - Only the signed trailer variant ends with x-amz-trailer-signature;
+//     servers that demand it of STREAMING-UNSIGNED-PAYLOAD-TRAILER reject
+//     every SDK upload (s3-orchestrator issue 1536).
+//   - Chunk sizes are hex of any width; upper-case digits and leading
+//     zeros are read, "0x" and signs are not. Line ends must be CR LF: a
+//     body whose line ends were converted to LF says so.
+//   - Signatures are lower-case hex; upper case is reported as such.
 package chunked
 
 import (
