@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +15,7 @@ import (
 type checkOptions struct {
 	client string
 	host   string
+	form   string
 	sign   signFlags
 	output outputOptions
 }
@@ -37,6 +39,7 @@ func addCheckFlags(c *cobra.Command, o *checkOptions) {
 	f.StringVar(&o.client, "client", "", "`FILE` holding what your client signed: canonical request and/or string to sign")
 	f.StringVar(&o.host, "host", "", "the `HOST` the request went to, to check the scope's region against it")
 	addSignFlags(c, &o.sign, false)
+	addFormFlag(c, &o.form)
 	addOutputFlags(c, &o.output)
 }
 
@@ -89,7 +92,14 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 			return badInput(prefixed(csrc, err))
 		}
 	}
-	if o.sign.request != "" {
+	switch {
+	case o.form != "" && o.sign.request != "":
+		return badInputf("give --request or --form, not both: a form upload is its own request")
+	case o.form != "":
+		if err := formForCheck(e, o, body, &in); err != nil {
+			return err
+		}
+	case o.sign.request != "":
 		if err := recomputeForCheck(e, o, body, &in); err != nil {
 			return err
 		}
@@ -133,6 +143,33 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose
 	if s.auth != nil {
 		in.SentSignature = s.auth.Signature
 	}
+	return nil
+}
+
+// formForCheck recomputes a form upload's policy signature and evaluates
+// its conditions. The policy's conditions are judged at the server's time
+// when the error gives it.
+func formForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose.Input) error {
+	now := time.Now()
+	if st, ok := body.Get("ServerTime"); ok {
+		if t, err := time.Parse(time.RFC3339, st); err == nil {
+			now = t
+		}
+	}
+	f, creds, haveKey, notes, err := loadForm(e, o.form, &o.sign, false, now)
+	if err != nil {
+		return err
+	}
+	rc := &diagnose.Recomputed{Scheme: f.signed.Scheme(), StringToSign: f.signed.StringToSign, Signature: f.signed.Signature, Notes: notes}
+	if haveKey && len(body.StringToSign) > 0 {
+		// The server's string to sign is the base64 policy it received.
+		res, err := recompute.SignPostPolicy(recompute.PostPolicyInput{Policy: string(body.StringToSign), Fields: f.form.RequestFields()}, creds, recompute.Options{Region: o.sign.region, Service: o.sign.service})
+		if err == nil {
+			rc.ServerSignature = res.Signature
+		}
+	}
+	in.Recomputed, in.HaveKey, in.SentSignature = rc, haveKey, f.sent
+	in.PolicyChecks = policyChecks(f.outcomes)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigdiff/sigdiff/internal/diagnose"
 	"github.com/sigdiff/sigdiff/internal/fineuploader"
 	"github.com/sigdiff/sigdiff/internal/recompute"
 	"github.com/sigdiff/sigdiff/internal/report"
@@ -22,13 +23,14 @@ type explainOptions struct {
 	showKeys         bool
 	fineUploader     string
 	signature        string
+	form             string
 	output           outputOptions
 }
 
 func newExplainCmd(e *env) *cobra.Command {
 	o := &explainOptions{}
 	c := &cobra.Command{
-		Use:   "explain (--request FILE | --fineuploader FILE [--signature SIG]) [flags]",
+		Use:   "explain (--request FILE | --form FILE | --fineuploader FILE [--signature SIG]) [flags]",
 		Short: "walk through the signing of your request, step by step",
 		Long: `Teaching mode: every step of SigV4 signing of your own request, in order,
 with the rule applied at each step, the key chain and the final header or
@@ -52,6 +54,7 @@ so each vector can be reproduced from the command line.`,
 	f.BoolVar(&o.showKeys, "show-keys", false, "print the derived signing keys (credentials for their day, region and service)")
 	f.StringVar(&o.fineUploader, "fineuploader", "", "`FILE` holding what Fine Uploader POSTed to your signing server ({\"headers\": …} or a policy document)")
 	f.StringVar(&o.signature, "signature", "", "the `SIGNATURE` your signing server answered, to find the mistake that produced it")
+	addFormFlag(c, &o.form)
 	addOutputFlags(c, &o.output)
 	return c
 }
@@ -86,8 +89,25 @@ func runExplain(e *env, o *explainOptions) error {
 	if o.fineUploader != "" {
 		return runExplainFineUploader(e, o, format, st)
 	}
+	if o.form != "" {
+		f, creds, _, notes, err := loadForm(e, o.form, &o.sign, false, time.Now())
+		if err != nil {
+			return err
+		}
+		d := report.NewDerivation(f.signed.Result(), creds.SessionToken, report.ShowKeys(o.showKeys, creds.Secret), notes)
+		if format == "json" {
+			return report.WriteJSON(e.stdout, struct {
+				report.Derivation
+				PolicyChecks []diagnose.PolicyCheck `json:"policy_checks"`
+			}{d, policyChecks(f.outcomes)})
+		}
+		if err := report.Explain(e.stdout, d, st); err != nil {
+			return err
+		}
+		return report.PolicyChecks(e.stdout, policyChecks(f.outcomes), st)
+	}
 	if o.sign.request == "" {
-		return badInputf("explain needs --request FILE (or --fineuploader FILE)")
+		return badInputf("explain needs --request FILE (or --fineuploader FILE, or --form FILE)")
 	}
 	if o.signature != "" {
 		return badInputf("--signature goes with --fineuploader; for a request, sigdiff verify compares the signature it carries")

@@ -2,16 +2,19 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigdiff/sigdiff/internal/diagnose"
 	"github.com/sigdiff/sigdiff/internal/recompute"
 	"github.com/sigdiff/sigdiff/internal/report"
 )
 
 type verifyOptions struct {
 	sign     signFlags
+	form     string
 	showKeys bool
 	output   outputOptions
 }
@@ -19,7 +22,7 @@ type verifyOptions struct {
 func newVerifyCmd(e *env) *cobra.Command {
 	o := &verifyOptions{}
 	c := &cobra.Command{
-		Use:   "verify --request FILE [flags]",
+		Use:   "verify (--request FILE | --form FILE) [flags]",
 		Short: "recompute a request's signature with your key and say whether it matches",
 		Long: `Recompute the signature of a signed request (Authorization header or
 presigned URL) with your key and compare it with the signature it carries.
@@ -35,18 +38,19 @@ Exit status: 0 match, 1 mismatch, 2 bad input.`,
 	}
 	addSignFlags(c, &o.sign, true)
 	c.Flags().BoolVar(&o.showKeys, "show-keys", false, "print the derived signing keys (credentials for their day, region and service)")
+	addFormFlag(c, &o.form)
 	addOutputFlags(c, &o.output)
-	_ = c.MarkFlagRequired("request")
 	return c
 }
 
 // verifyResult is verify's JSON output.
 type verifyResult struct {
-	Match             bool              `json:"match"`
-	SignatureSent     string            `json:"signature_sent"`
-	SignatureComputed string            `json:"signature_computed"`
-	Warnings          []string          `json:"warnings"`
-	Derivation        report.Derivation `json:"derivation"`
+	Match             bool                   `json:"match"`
+	SignatureSent     string                 `json:"signature_sent"`
+	SignatureComputed string                 `json:"signature_computed"`
+	Warnings          []string               `json:"warnings"`
+	PolicyChecks      []diagnose.PolicyCheck `json:"policy_checks,omitempty"`
+	Derivation        report.Derivation      `json:"derivation"`
 }
 
 func runVerify(e *env, o *verifyOptions) error {
@@ -57,6 +61,33 @@ func runVerify(e *env, o *verifyOptions) error {
 	st, err := palette(e, o.output.color)
 	if err != nil {
 		return err
+	}
+	var res verifyResult
+	if o.form != "" {
+		f, creds, _, notes, err := loadForm(e, o.form, &o.sign, true, time.Now())
+		if err != nil {
+			return err
+		}
+		if f.sent == "" {
+			return badInputf("%s: the form carries no x-amz-signature or signature field to verify", o.form)
+		}
+		res = verifyResult{
+			Match:             sameSig(f.signed.Signature, f.sent),
+			SignatureSent:     f.sent,
+			SignatureComputed: f.signed.Signature,
+			Warnings:          []string{},
+			PolicyChecks:      policyChecks(f.outcomes),
+			Derivation:        report.NewDerivation(f.signed.Result(), creds.SessionToken, report.ShowKeys(o.showKeys, creds.Secret), notes),
+		}
+		for _, pc := range res.PolicyChecks {
+			if pc.Kind == "expiration" && pc.Status == "failed" {
+				res.Warnings = append(res.Warnings, pc.Message+": S3 will refuse the upload for that")
+			}
+		}
+		return finishVerify(e, &res, format, st, failedConditions(res.PolicyChecks))
+	}
+	if o.sign.request == "" {
+		return badInputf("verify needs --request FILE or --form FILE")
 	}
 	s, err := o.sign.resolve(e, scopeHint{}, true)
 	if err != nil {
@@ -69,7 +100,7 @@ func runVerify(e *env, o *verifyOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	res := verifyResult{
+	res = verifyResult{
 		Match:             v.Signature == s.auth.Signature,
 		SignatureSent:     s.auth.Signature,
 		SignatureComputed: v.Signature,
@@ -82,6 +113,12 @@ func runVerify(e *env, o *verifyOptions) error {
 	if s.creds.AccessKeyID != "" && s.auth.AccessKeyID != s.creds.AccessKeyID {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the request names access key %s, your key is %s", s.auth.AccessKeyID, s.creds.AccessKeyID))
 	}
+	return finishVerify(e, &res, format, st, false)
+}
+
+// finishVerify prints the result; the status is 0 for a match, 1 for a
+// mismatch or a failed policy condition (S3 refuses the upload either way).
+func finishVerify(e *env, res *verifyResult, format string, st report.Style, conditionFailed bool) error {
 	if format == "json" {
 		if err := report.WriteJSON(e.stdout, res); err != nil {
 			return err
@@ -95,17 +132,36 @@ func runVerify(e *env, o *verifyOptions) error {
 		for _, w := range res.Warnings {
 			fmt.Fprintf(e.stdout, "  warning: %s\n", w)
 		}
+		for _, pc := range res.PolicyChecks {
+			if pc.Status != "ok" && pc.Kind != "expiration" { // expiry is a warning above
+				fmt.Fprintf(e.stdout, "  policy %s: %s\n", pc.Status, pc.Message)
+			}
+		}
 		if !res.Match {
-			fmt.Fprintln(e.stdout, "  the signature was made from other bytes or another key; the derivation below is what the request should have been signed with")
+			fmt.Fprintln(e.stdout, "  the signature was made from other bytes or another key; the derivation below is what it should have been signed with")
 		}
 		if err := report.Explain(e.stdout, res.Derivation, st); err != nil {
 			return err
 		}
 	}
-	if !res.Match {
+	if !res.Match || conditionFailed {
 		return errMismatch
 	}
 	return nil
+}
+
+func failedConditions(pcs []diagnose.PolicyCheck) bool {
+	for _, pc := range pcs {
+		if pc.Status == "failed" && pc.Kind != "expiration" {
+			return true
+		}
+	}
+	return false
+}
+
+// sameSig compares signatures as servers do: hex case-insensitively.
+func sameSig(a, b string) bool {
+	return a == b || (len(a) == 64 && strings.EqualFold(a, b))
 }
 
 // freshness warns when a correctly signed request will still be refused

@@ -23,6 +23,9 @@ type Input struct {
 	// SentSignature is the signature the request itself carries, for
 	// bodies that do not echo SignatureProvided.
 	SentSignature string
+	// PolicyChecks are a POST form's conditions evaluated against its
+	// fields; the failed ones become causes.
+	PolicyChecks []PolicyCheck
 }
 
 // signatureCodes are the error codes that mean "the signature is wrong".
@@ -68,6 +71,12 @@ func Diagnose(in Input) *Report {
 		r.compare(b.CanonicalRequest, in.Client.CanonicalRequest, b.StringToSign, in.Client.StringToSign)
 	}
 	r.Recomputed = in.Recomputed
+	r.PolicyChecks = in.PolicyChecks
+	for _, pc := range in.PolicyChecks {
+		if pc.Status == "failed" && pc.Cause != "" {
+			r.addCause(pc.Cause, Certain, pc.Message)
+		}
+	}
 	if in.Recomputed != nil && in.Client == nil {
 		r.compare(b.CanonicalRequest, []byte(in.Recomputed.CanonicalRequest), b.StringToSign, []byte(in.Recomputed.StringToSign))
 	}

@@ -184,3 +184,12 @@ func ids(cs []Cause) []string {
 	}
 	return out
 }
+
+func TestDiagnose_policySignedWrongBytes(t *testing.T) {
+	b := &s3error.Body{Service: "aws-s3", Code: "SignatureDoesNotMatch", Scheme: "sigv4-post",
+		StringToSign: []byte("eyJleHBpcmF0aW9uIjoiMjAzMC0wMS0wMVQwMDowMDowMFoiLCJjb25kaXRpb25zIjpbXX0="), SignatureProvided: strings.Repeat("1", 64)}
+	r := Diagnose(Input{Body: b, Recomputed: &Recomputed{Scheme: "sigv4-post", StringToSign: "eyJleHBpcmF0aW9uIjogIjIwMzAtMDEtMDFUMDA6MDA6MDBaIiwgImNvbmRpdGlvbnMiOiBbXX0="}})
+	if len(r.Causes) == 0 || r.Causes[0].ID != "policy-signed-wrong-bytes" {
+		t.Fatalf("causes %v", ids(r.Causes))
+	}
+}

@@ -86,6 +86,7 @@ type Report struct {
 	Client          *Client          `json:"client"`
 	Recomputed      *Recomputed      `json:"recomputed,omitempty"`
 	FirstDivergence *diff.Divergence `json:"first_divergence"`
+	PolicyChecks    []PolicyCheck    `json:"policy_checks,omitempty"`
 	Diffs           []*diff.Result   `json:"diffs"`
 	Causes          []Cause          `json:"causes"`
 	NextSteps       []string         `json:"next_steps"`
@@ -116,3 +117,12 @@ type Recomputed struct {
 
 // Body returns the parsed error body the report was made from.
 func (r *Report) Body() *s3error.Body { return r.body }
+
+// PolicyCheck is the verdict on one condition or field of a POST policy.
+type PolicyCheck struct {
+	Kind    string `json:"kind"`   // document, expiration, condition, required-field, extra-field, ignored-field, after-file
+	Field   string `json:"field"`  // the form field concerned
+	Status  string `json:"status"` // ok, failed, unchecked
+	Cause   string `json:"cause,omitempty"`
+	Message string `json:"message"`
+}

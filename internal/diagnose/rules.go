@@ -29,6 +29,12 @@ func (r *Report) causesFromDiffs() {
 		if d.Part == "canonical_request" && r.sliceRule(d) {
 			continue
 		}
+		if d.Part == "string_to_sign" && r.isPostPolicy() {
+			// A POST policy's string to sign is the base64 policy itself:
+			// another one means other policy bytes were signed.
+			r.addCause("policy-signed-wrong-bytes", Likely, "the base64 policy signed differs from the one the server received: "+d.First.Label)
+			continue
+		}
 		if framingOnly(string(d.Server), string(d.Client)) {
 			r.addCause("sts-framing", Likely, fmt.Sprintf("the %s differs only in its line breaks (newline written as `n`, CR LF, or a missing line)", strings.ReplaceAll(d.Part, "_", " ")))
 			continue
@@ -304,4 +310,8 @@ func withoutUnit(d *diff.Result, label string) *diff.Result {
 		}
 	}
 	return &c
+}
+
+func (r *Report) isPostPolicy() bool {
+	return strings.HasSuffix(r.Scheme, "-post") || (r.Recomputed != nil && strings.HasSuffix(r.Recomputed.Scheme, "-post"))
 }

@@ -62,6 +62,7 @@ func Text(w io.Writer, r *diagnose.Report, st Style) error {
 	verdictLine(&b, p, r)
 	serverSection(&b, p, r)
 	checksSection(&b, p, r)
+	policySection(&b, p, r.PolicyChecks)
 	recomputedSection(&b, p, r)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -219,3 +220,28 @@ func nextSection(b *strings.Builder, p painter, r *diagnose.Report) {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// PolicyChecks writes a POST form's condition outcomes on their own.
+func PolicyChecks(w io.Writer, pcs []diagnose.PolicyCheck, st Style) error {
+	var b strings.Builder
+	policySection(&b, painter{on: st.Color}, pcs)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func policySection(b *strings.Builder, p painter, pcs []diagnose.PolicyCheck) {
+	if len(pcs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", p.head("POST policy conditions"))
+	for _, pc := range pcs {
+		mark := p.good("ok  ")
+		switch pc.Status {
+		case "failed":
+			mark = p.bad("FAIL")
+		case "unchecked":
+			mark = p.dim("?   ")
+		}
+		fmt.Fprintf(b, "  %s %s\n", mark, pc.Message)
+	}
+}
