@@ -1,0 +1,416 @@
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// engine holds one input taken apart and every operator ready to try.
+type engine struct {
+	s *setup
+	m *model
+
+	orig     []byte   // the server's message
+	origLine []byte   // its hash line
+	states   [][]byte // states[b]: SHA-256 state after orig[:64*b]
+	blockSeg []int    // blockSeg[b]: the segment holding byte 64*b
+
+	singles []*msgOp
+	subsets []*msgOp // built when the subset tier starts
+	ctx     []*ctxOp
+
+	secrets []secretVariant
+	keys    map[keyID][]byte
+	signers []*signer // [0] the server's; then one per context operator; then pairs
+	seenSig map[string]bool
+	nSingle int // signers[:nSingle] are the base and the singles
+
+	gen    *gen
+	bufCap int
+
+	stop  atomic.Bool
+	tried atomic.Int64
+}
+
+func newEngine(in *Input) (*engine, error) {
+	s, err := newSetup(in)
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{s: s, keys: map[keyID][]byte{}, seenSig: map[string]bool{}}
+	e.m = parseCanonicalRequest(s.cr)
+	if !s.msgKnown {
+		e.m = &model{segs: nil, off: []int{0}}
+	}
+	e.orig = []byte(s.cr)
+	e.origLine = []byte(s.hashLine)
+	e.hashStates()
+
+	e.secrets = secretVariants(s.secret)
+	if s.msgKnown {
+		e.gen = &gen{opSet: newOpSet(e.m, s.head), in: s}
+		e.gen.all()
+		e.singles = e.gen.ops
+	}
+	e.ctx = e.ctxOps()
+	e.signers = append(e.signers, e.newSigner(nil, e.seenSig))
+	for _, o := range e.ctx {
+		if sg := e.newSigner([]*ctxOp{o}, e.seenSig); sg != nil {
+			e.signers = append(e.signers, sg)
+		}
+	}
+	e.nSingle = len(e.signers)
+	e.bufCap = e.bufferSize()
+	return e, nil
+}
+
+// hashStates records the SHA-256 state at every 64-byte boundary of the
+// server's message, and which segment holds each boundary.
+func (e *engine) hashStates() {
+	n := len(e.orig) / 64
+	e.states = make([][]byte, n+1)
+	e.blockSeg = make([]int, n+1)
+	h := sha256.New()
+	for b := 0; b <= n; b++ {
+		if b > 0 {
+			h.Write(e.orig[(b-1)*64 : b*64])
+		}
+		e.states[b] = marshal(h)
+		pos := b * 64
+		seg := 0
+		for i := range e.m.segs {
+			if e.m.off[i] <= pos {
+				seg = i
+			}
+		}
+		e.blockSeg[b] = seg
+	}
+	if e.s.msgKnown {
+		sum := sha256.Sum256(e.orig)
+		e.origLine = []byte(hex.EncodeToString(sum[:]))
+	}
+}
+
+// bufferSize bounds the message buffer of any combination of two
+// operators, so the hot loop never grows it: the head, the message, the
+// two largest growths, all doubled for CR LF.
+func (e *engine) bufferSize() int {
+	var g1, g2 int
+	for _, o := range e.singles {
+		d := 0
+		for _, ed := range o.edits {
+			d += max(0, len(ed.text)-len(e.m.segs[ed.seg].text))
+		}
+		if d > g1 {
+			g1, g2 = d, g1
+		} else if d > g2 {
+			g2 = d
+		}
+	}
+	return 2*(len(e.s.head)+len(e.orig)+g1+g2) + 64
+}
+
+// stage is one sweep: message combinations (rows of a kind) against a
+// range of signers.
+type stage struct {
+	tier         string
+	kind         stageKind
+	a, b         []*msgOp
+	sigLo, sigHi int
+	planned      int64
+}
+
+type stageKind uint8
+
+const (
+	stBase  stageKind = iota // the server's message
+	stList                   // each of a
+	stPairs                  // each pair of a that combines
+	stCross                  // each of a with each of b that combines
+)
+
+func (st *stage) rows() int {
+	if st.kind == stBase {
+		return 1
+	}
+	return len(st.a)
+}
+
+// count returns the combinations of a stage (setup work, not the hot loop).
+func (st *stage) count() int64 {
+	switch st.kind {
+	case stBase:
+		return 1
+	case stList:
+		return int64(len(st.a))
+	case stPairs:
+		var n int64
+		for i, x := range st.a {
+			for _, y := range st.a[i+1:] {
+				if combine(x, y) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	var n int64
+	for _, x := range st.a {
+		for _, y := range st.b {
+			if combine(x, y) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// ctxPairs builds the signers of every two context operators that combine.
+func (e *engine) ctxPairs() (lo, hi int) {
+	lo = len(e.signers)
+	for i, x := range e.ctx {
+		for _, y := range e.ctx[i+1:] {
+			if x.touch&y.touch != 0 {
+				continue
+			}
+			if sg := e.newSigner([]*ctxOp{x, y}, e.seenSig); sg != nil {
+				e.signers = append(e.signers, sg)
+			}
+		}
+	}
+	return lo, len(e.signers)
+}
+
+// hitAt is where a hit was found; lower is earlier in the search order.
+type hitAt struct {
+	tier       string
+	stage, row int
+	a, b       *msgOp
+	signer     int
+}
+
+func (e *engine) run(ctx context.Context, opts *Options, workers int, start time.Time) *Result {
+	res := &Result{Workers: workers, Algorithm: e.s.algorithm, Notes: e.s.notes}
+	if h := e.identityWithServerSTS(); h != nil {
+		res.Hit, res.Tried = h, 1
+		res.Groups = []string{}
+		return res
+	}
+	var deadline <-chan time.Time
+	if opts.Budget == Quick {
+		d := opts.QuickTime
+		if d <= 0 {
+			d = DefaultQuickTime
+		}
+		t := time.NewTimer(d - time.Since(start))
+		defer t.Stop()
+		deadline = t.C
+	}
+	tiers := []string{"singles", "pairs", "subsets"}
+	if opts.Budget == Deep {
+		tiers = append(tiers, "triples")
+	}
+	groups := map[string]bool{}
+	var best *hitAt
+	var planned int64
+	stageNo := 0
+	for _, tier := range tiers {
+		stages := e.stages(tier)
+		for _, st := range stages {
+			st.planned = st.count() * int64(st.sigHi-st.sigLo)
+			planned += st.planned
+		}
+		res.Planned = planned
+		for _, st := range stages {
+			if st.planned == 0 {
+				continue
+			}
+			for _, o := range st.a {
+				groups[o.op.Group] = true
+			}
+			for _, o := range st.b {
+				groups[o.op.Group] = true
+			}
+			for _, sg := range e.signers[st.sigLo:st.sigHi] {
+				for _, o := range sg.ops {
+					groups[o.op.Group] = true
+				}
+			}
+			best = e.runStage(ctx, st, stageNo, opts, workers, start, deadline, planned)
+			stageNo++
+			if best != nil || e.stop.Load() {
+				break
+			}
+		}
+		if best != nil || e.stop.Load() {
+			break
+		}
+		res.Tiers = append(res.Tiers, tier)
+	}
+	res.Tried = e.tried.Load()
+	res.Planned = planned
+	if ctx.Err() != nil {
+		res.Cancelled = true
+	} else if e.stop.Load() && best == nil {
+		res.BudgetExhausted = true
+	}
+	res.Groups = make([]string, 0, len(groups))
+	for g := range groups {
+		res.Groups = append(res.Groups, g)
+	}
+	sort.Strings(res.Groups)
+	if best != nil {
+		res.Hit = e.hit(best)
+	}
+	if opts.Progress != nil {
+		opts.Progress(Progress{Tried: res.Tried, Planned: planned, Tier: "done", Elapsed: time.Since(start)})
+	}
+	return res
+}
+
+// stages lists the sweeps of a tier, in search order.
+func (e *engine) stages(tier string) []*stage {
+	n := len(e.signers)
+	switch tier {
+	case "singles":
+		return []*stage{
+			{tier: tier, kind: stBase, sigLo: 0, sigHi: e.nSingle},
+			{tier: tier, kind: stList, a: e.singles, sigLo: 0, sigHi: 1},
+		}
+	case "pairs":
+		lo, hi := e.ctxPairs()
+		return []*stage{
+			{tier: tier, kind: stList, a: e.singles, sigLo: 1, sigHi: e.nSingle},
+			{tier: tier, kind: stPairs, a: e.singles, sigLo: 0, sigHi: 1},
+			{tier: tier, kind: stBase, sigLo: lo, sigHi: hi},
+		}
+	case "subsets":
+		if e.gen != nil {
+			e.subsets = e.gen.subsets()
+		}
+		return []*stage{{tier: tier, kind: stList, a: e.subsets, sigLo: 0, sigHi: 1}}
+	case "triples":
+		return []*stage{
+			{tier: tier, kind: stList, a: e.subsets, sigLo: 1, sigHi: e.nSingle},
+			{tier: tier, kind: stPairs, a: e.singles, sigLo: 1, sigHi: e.nSingle},
+			{tier: tier, kind: stList, a: e.singles, sigLo: e.nSingle, sigHi: n},
+			{tier: tier, kind: stCross, a: e.subsets, b: e.singles, sigLo: 0, sigHi: 1},
+		}
+	}
+	return nil
+}
+
+// runStage sweeps one stage with all workers and returns its earliest hit.
+// Rows are handed out in increasing order; once a hit is found at row r no
+// row after r is started, and the rows before it still finish, so the hit
+// returned is the first in search order whatever the scheduling.
+func (e *engine) runStage(ctx context.Context, st *stage, stageNo int, opts *Options, workers int, start time.Time, deadline <-chan time.Time, planned int64) *hitAt {
+	rows := st.rows()
+	perRow := max(1, st.planned/int64(max(rows, 1)))
+	chunk := int64(max(1, 4096/perRow))
+	var next atomic.Int64
+	var limit atomic.Int64
+	limit.Store(int64(rows))
+	var mu sync.Mutex
+	var best *hitAt
+
+	found := func(h hitAt) {
+		mu.Lock()
+		if best == nil || h.row < best.row {
+			best = &h
+		}
+		mu.Unlock()
+		for {
+			l := limit.Load()
+			if int64(h.row) >= l || limit.CompareAndSwap(l, int64(h.row)) {
+				return
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker(e)
+			for !e.stop.Load() {
+				lo := next.Add(chunk) - chunk
+				if lo >= int64(rows) || lo > limit.Load() {
+					return
+				}
+				for r := lo; r < min(lo+chunk, int64(rows)) && r <= limit.Load(); r++ {
+					if h, ok := w.row(st, int(r)); ok {
+						h.stage, h.tier = stageNo, st.tier
+						found(h)
+						break
+					}
+				}
+				e.tried.Add(w.tried)
+				w.tried = 0
+				if opts.MaxCandidates > 0 && e.tried.Load() >= opts.MaxCandidates {
+					e.stop.Store(true)
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	tick := time.NewTicker(ProgressInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return best
+		case <-tick.C:
+			if opts.Progress != nil {
+				opts.Progress(Progress{Tried: e.tried.Load(), Planned: planned, Tier: st.tier, Elapsed: time.Since(start)})
+			}
+		case <-ctx.Done():
+			e.stop.Store(true)
+			ctx = context.Background() // report once; keep waiting for the workers
+		case <-deadline:
+			e.stop.Store(true)
+			deadline = nil
+		}
+	}
+}
+
+// row tries every combination of one row.
+func (w *worker) row(st *stage, r int) (hitAt, bool) {
+	try := func(a, b *msgOp) (hitAt, bool) {
+		if i := w.combo(a, b, st.sigLo, st.sigHi); i >= 0 {
+			return hitAt{row: r, a: a, b: b, signer: i}, true
+		}
+		return hitAt{}, false
+	}
+	switch st.kind {
+	case stBase:
+		return try(noOp, noOp)
+	case stList:
+		return try(st.a[r], noOp)
+	case stPairs:
+		x := st.a[r]
+		for _, y := range st.a[r+1:] {
+			if combine(x, y) {
+				if h, ok := try(x, y); ok {
+					return h, true
+				}
+			}
+		}
+	case stCross:
+		x := st.a[r]
+		for _, y := range st.b {
+			if combine(x, y) {
+				if h, ok := try(x, y); ok {
+					return h, true
+				}
+			}
+		}
+	}
+	return hitAt{}, false
+}
