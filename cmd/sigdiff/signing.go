@@ -57,6 +57,8 @@ type signing struct {
 	haveKey bool
 	opts    recompute.Options
 	notes   []string // what sigdiff assumed, for the report
+	// chunkedBody is the aws-chunked body file of a STREAMING-* request.
+	chunkedBody string
 }
 
 // scopeHint is what an error body knows of the scope: its string to sign's
@@ -88,7 +90,11 @@ func (o *signFlags) resolve(e *env, hint scopeHint, needKey bool) (*signing, err
 	if err := o.applyScope(s, hint); err != nil {
 		return nil, err
 	}
-	if o.body != "" {
+	if o.body != "" && isStreamingRequest(req) {
+		// An aws-chunked body is verified chunk by chunk (verify); its
+		// payload hash is the STREAMING-* value the request carries.
+		s.chunkedBody = o.body
+	} else if o.body != "" {
 		f, err := os.Open(o.body)
 		if err != nil {
 			return nil, badInput(err)
@@ -237,4 +243,11 @@ func (o *signFlags) loadCreds(e *env, accessKey string, needKey bool, service st
 		return creds, false, nil, badInput(err, "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME or --secret-key-file FILE")
 	}
 	return creds, false, nil, badInput(err)
+}
+
+// isStreamingRequest reports whether req sends an aws-chunked body.
+func isStreamingRequest(req *request.Request) bool {
+	v, _ := req.Get("x-amz-content-sha256")
+	streaming, _ := recompute.IsStreaming(strings.TrimSpace(v))
+	return streaming
 }

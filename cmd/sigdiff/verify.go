@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigdiff/sigdiff/internal/chunked"
 	"github.com/sigdiff/sigdiff/internal/diagnose"
 	"github.com/sigdiff/sigdiff/internal/recompute"
 	"github.com/sigdiff/sigdiff/internal/report"
@@ -50,6 +52,7 @@ type verifyResult struct {
 	SignatureComputed string                 `json:"signature_computed"`
 	Warnings          []string               `json:"warnings"`
 	PolicyChecks      []diagnose.PolicyCheck `json:"policy_checks,omitempty"`
+	Chunked           *chunkedSummary        `json:"chunked,omitempty"`
 	Derivation        report.Derivation      `json:"derivation"`
 }
 
@@ -96,6 +99,9 @@ func runVerify(e *env, o *verifyOptions) error {
 	if s.auth == nil {
 		return badInputf("the request carries no signature to verify (no Authorization header, no X-Amz-Signature)")
 	}
+	if s.chunkedBody != "" {
+		return verifyChunked(e, o, s, format, st)
+	}
 	v, err := recompute.Sign(s.req, s.creds, s.opts, s.scheme)
 	if err != nil {
 		return badInput(err)
@@ -129,6 +135,11 @@ func finishVerify(e *env, res *verifyResult, format string, st report.Style, con
 			p = "match"
 		}
 		fmt.Fprintf(e.stdout, "sigdiff verify: %s\n  signature sent      %s\n  signature computed  %s\n", p, res.SignatureSent, res.SignatureComputed)
+		if c := res.Chunked; c != nil && c.Failure != nil {
+			fmt.Fprintf(e.stdout, "  aws-chunked body: chunk %d at byte %d: %s (cause %s)\n", c.Failure.Chunk, c.Failure.Offset, c.Failure.Reason, c.Failure.Cause)
+		} else if c != nil {
+			fmt.Fprintf(e.stdout, "  aws-chunked body: all %d chunks verified, %d payload bytes in %d body bytes\n", c.Chunks, c.DecodedBytes, c.EncodedBytes)
+		}
 		for _, w := range res.Warnings {
 			fmt.Fprintf(e.stdout, "  warning: %s\n", w)
 		}
@@ -204,4 +215,49 @@ func human(d time.Duration) string {
 		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 	}
 	return d.Round(time.Second).String()
+}
+
+// verifyChunked checks an aws-chunked upload: the seed signature from the
+// request's headers, then every chunk's signature in the chain, the
+// lengths, the trailer and its checksums, streaming the body.
+func verifyChunked(e *env, o *verifyOptions, s *signing, format string, st report.Style) error {
+	v, err := recompute.SigV4(s.req, s.creds, s.opts)
+	if err != nil {
+		return badInput(err)
+	}
+	f, err := os.Open(s.chunkedBody)
+	if err != nil {
+		return badInput(err)
+	}
+	defer f.Close()
+	seedOK := v.Signature == s.auth.Signature
+	rep, err := chunked.VerifyRequest(f, s.req, v, s.auth.Signature)
+	if err != nil {
+		return badInput(prefixed(s.chunkedBody, err))
+	}
+	res := v.Result()
+	res.Steps = append(res.Steps, rep.Steps()...)
+	out := verifyResult{
+		Match:             seedOK && rep.OK(),
+		SignatureSent:     s.auth.Signature,
+		SignatureComputed: v.Signature,
+		Warnings:          freshness(s.auth, time.Now()),
+		Derivation:        report.NewDerivation(res, s.creds.SessionToken, report.ShowKeys(o.showKeys, s.creds.Secret), append(s.notes, rep.Notes...)),
+		Chunked:           &chunkedSummary{Chunks: rep.Chunks, DecodedBytes: rep.DecodedBytes, EncodedBytes: rep.EncodedBytes, Failure: rep.Failure},
+	}
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
+	if !seedOK {
+		out.Warnings = append(out.Warnings, "the seed signature does not match: the chunk chain is checked from the signature the request carries")
+	}
+	return finishVerify(e, &out, format, st, false)
+}
+
+// chunkedSummary is verify --json's account of an aws-chunked body.
+type chunkedSummary struct {
+	Chunks       int              `json:"chunks"`
+	DecodedBytes int64            `json:"decoded_bytes"`
+	EncodedBytes int64            `json:"encoded_bytes"`
+	Failure      *chunked.Failure `json:"failure"`
 }
