@@ -229,10 +229,11 @@ func (g *gen) headerBlock() {
 		return
 	}
 	// Header i taken out and put back before the header that was at j
-	// (j = n: last); j = i and j = i+1 put it back where it was.
+	// (j = n: last); j = i and j = i+1 put it back where it was. Above
+	// maxMoveHeaders headers only the moves to the ends are tried.
 	for i := range names {
 		for j := 0; j <= len(names); j++ {
-			if j == i || j == i+1 {
+			if j == i || j == i+1 || len(names) > maxMoveHeaders && j != 0 && j != len(names) {
 				continue
 			}
 			order := make([]int, 0, len(names))
@@ -329,10 +330,10 @@ func (g *gen) subsets() []*msgOp {
 			}
 		}
 	} else {
-		for i := 0; i < n && i < 64; i++ {
-			for j := i + 1; j < n && j < 64; j++ {
+		for i := 0; i < n && i < 64 && len(s.ops) < maxSubsets; i++ {
+			for j := i + 1; j < n && j < 64 && len(s.ops) < maxSubsets; j++ {
 				visit(1<<i | 1<<j)
-				for k := j + 1; k < n && k < 64; k++ {
+				for k := j + 1; k < n && k < 64 && len(s.ops) < maxSubsets; k++ {
 					visit(1<<i | 1<<j | 1<<k)
 				}
 			}
@@ -341,5 +342,10 @@ func (g *gen) subsets() []*msgOp {
 	return s.ops
 }
 
-// maxSubsetHeaders bounds the full subset enumeration at 2^14 sets.
-const maxSubsetHeaders = 14
+// maxSubsetHeaders bounds the full subset enumeration at 2^14 sets;
+// maxSubsets bounds the two- and three-header sets of larger blocks.
+const (
+	maxSubsetHeaders = 14
+	maxSubsets       = 1 << 15
+	maxMoveHeaders   = 24
+)
