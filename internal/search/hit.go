@@ -42,6 +42,7 @@ func (e *engine) hit(at *hitAt) *Hit {
 	for _, o := range [...]*msgOp{at.a, at.b} {
 		if o != nil && o != noOp {
 			h.Ops = append(h.Ops, o.op)
+			h.Alternatives = append(h.Alternatives, o.aliases...)
 		}
 	}
 	for _, o := range sg.ops {

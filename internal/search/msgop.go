@@ -22,6 +22,9 @@ type msgOp struct {
 	// block holding it is shared. seg0 is the first segment edited.
 	first, seg0 int
 	touch       bits
+	// aliases are operators generated later that give the same bytes:
+	// equally good explanations of a hit, reported as alternatives.
+	aliases []Op
 }
 
 const (
@@ -52,18 +55,22 @@ type opSet struct {
 	m    *model
 	head string // signer input before the canonical request (slicing)
 	ops  []*msgOp
-	// seen holds a 64-bit digest of each message produced, not the
-	// message: the subset tier produces thousands. A collision (odds
-	// about n²/2⁶⁵) would only skip one candidate.
-	seen map[uint64]bool
+	// seen maps a 64-bit digest of each message produced (not the
+	// message: the subset tier produces thousands) to the operator that
+	// produced it, nil for the server's own. A collision (odds about
+	// n²/2⁶⁵) would only skip one candidate.
+	seen map[uint64]*msgOp
 	seed maphash.Seed
 }
 
 func newOpSet(m *model, head string) *opSet {
-	s := &opSet{m: m, head: head, seen: map[uint64]bool{}, seed: maphash.MakeSeed()}
-	s.seen[maphash.String(s.seed, m.text)] = true
+	s := &opSet{m: m, head: head, seen: map[uint64]*msgOp{}, seed: maphash.MakeSeed()}
+	s.seen[maphash.String(s.seed, m.text)] = nil
 	return s
 }
+
+// maxAliases bounds the alternatives kept per operator.
+const maxAliases = 8
 
 // edit adds an operator made of segment edits.
 func (s *opSet) edit(id, arg, summary string, edits ...edit) {
@@ -108,10 +115,13 @@ func (s *opSet) cut(id, arg, summary string, k int, strip bool) {
 
 func (s *opSet) keep(o *msgOp, text string) {
 	d := maphash.String(s.seed, text)
-	if s.seen[d] {
+	if first, ok := s.seen[d]; ok {
+		if first != nil && len(first.aliases) < maxAliases {
+			first.aliases = append(first.aliases, o.op)
+		}
 		return
 	}
-	s.seen[d] = true
+	s.seen[d] = o
 	s.ops = append(s.ops, o)
 }
 

@@ -143,6 +143,13 @@ type Hit struct {
 	// request, string to sign, key, output. Empty: the server's own string
 	// to sign reproduces the signature with the user's key.
 	Ops []Op
+	// Alternatives are operators that give the same canonical request
+	// bytes as one of Ops, so they explain the hit equally well: a leading
+	// newline and Fine Uploader's cut one byte early, a raw space and the
+	// path not encoded at all. Ops holds the narrowest, by search order; a
+	// caller with more context (the Fine Uploader flow) may prefer one of
+	// these.
+	Alternatives []Op
 	// CanonicalRequest is the bytes the client's signer took as its
 	// canonical request: hashed for the string to sign, or written into it
 	// raw (sts-not-hashed). Diff it against the server's with internal/diff.
