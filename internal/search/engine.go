@@ -21,8 +21,11 @@ type engine struct {
 	blockSeg []int    // blockSeg[b]: the segment holding byte 64*b
 
 	singles []*msgOp
-	subsets []*msgOp // built when the subset tier starts
-	ctx     []*ctxOp
+	// pairList is singles with the cuts first: a row of pairs shares its
+	// first operator's hash states, and a cut's row is the longest.
+	pairList []*msgOp
+	subsets  []*msgOp // built when the subset tier starts
+	ctx      []*ctxOp
 
 	secrets []secretVariant
 	keys    map[keyID][]byte
@@ -56,6 +59,13 @@ func newEngine(in *Input) (*engine, error) {
 		e.gen = &gen{opSet: newOpSet(e.m, s.head), in: s}
 		e.gen.all()
 		e.singles = e.gen.ops
+	}
+	for _, cuts := range [...]bool{true, false} {
+		for _, o := range e.singles {
+			if (o.slice >= 0) == cuts {
+				e.pairList = append(e.pairList, o)
+			}
+		}
 	}
 	e.ctx = e.ctxOps()
 	e.signers = append(e.signers, e.newSigner(nil, e.seenSig))
@@ -286,7 +296,7 @@ func (e *engine) stages(tier string) []*stage {
 		lo, hi := e.ctxPairs()
 		return []*stage{
 			{tier: tier, kind: stList, a: e.singles, sigLo: 1, sigHi: e.nSingle},
-			{tier: tier, kind: stPairs, a: e.singles, sigLo: 0, sigHi: 1},
+			{tier: tier, kind: stPairs, a: e.pairList, sigLo: 0, sigHi: 1},
 			{tier: tier, kind: stBase, sigLo: lo, sigHi: hi},
 		}
 	case "subsets":
@@ -297,7 +307,7 @@ func (e *engine) stages(tier string) []*stage {
 	case "triples":
 		return []*stage{
 			{tier: tier, kind: stList, a: e.subsets, sigLo: 1, sigHi: e.nSingle},
-			{tier: tier, kind: stPairs, a: e.singles, sigLo: 1, sigHi: e.nSingle},
+			{tier: tier, kind: stPairs, a: e.pairList, sigLo: 1, sigHi: e.nSingle},
 			{tier: tier, kind: stList, a: e.singles, sigLo: e.nSingle, sigHi: n},
 			{tier: tier, kind: stCross, a: e.subsets, b: e.singles, sigLo: 0, sigHi: 1},
 		}
@@ -395,6 +405,9 @@ func (w *worker) row(st *stage, r int) (hitAt, bool) {
 		return try(st.a[r], noOp)
 	case stPairs:
 		x := st.a[r]
+		if len(st.a)-r > 4 {
+			w.prepareRow(x)
+		}
 		for _, y := range st.a[r+1:] {
 			if combine(x, y) {
 				if h, ok := try(x, y); ok {
@@ -403,6 +416,9 @@ func (w *worker) row(st *stage, r int) (hitAt, bool) {
 			}
 		}
 	case stCross:
+		// Rows are subsets, each tried with every single (a short list
+		// that stays in cache); they share little, as subsets end at the
+		// SignedHeaders line, so no row state is prepared.
 		x := st.a[r]
 		for _, y := range st.b {
 			if combine(x, y) {
