@@ -47,8 +47,11 @@ func newEngine(in *Input) (*engine, error) {
 	}
 	e := &engine{s: s, keys: map[keyID][]byte{}, seenSig: map[string]bool{}}
 	e.m = parseCanonicalRequest(s.cr)
-	if !s.msgKnown {
+	switch {
+	case !s.msgKnown:
 		e.m = &model{segs: nil, off: []int{0}}
+	case !e.m.parsed:
+		s.notes = append(s.notes, "the canonical request does not have the six-part shape (method, uri, query, headers, signed headers, payload hash): only newline, slicing and stripping operators apply to it")
 	}
 	e.orig = []byte(s.cr)
 	e.origLine = []byte(s.hashLine)
@@ -227,15 +230,13 @@ func (e *engine) run(ctx context.Context, opts *Options, workers int, start time
 	}
 	groups := map[string]bool{}
 	var best *hitAt
-	var planned int64
+	planned := e.estimate(tiers)
 	stageNo := 0
 	for _, tier := range tiers {
 		stages := e.stages(tier)
 		for _, st := range stages {
 			st.planned = st.count() * int64(st.sigHi-st.sigLo)
-			planned += st.planned
 		}
-		res.Planned = planned
 		for _, st := range stages {
 			if st.planned == 0 {
 				continue
@@ -263,7 +264,7 @@ func (e *engine) run(ctx context.Context, opts *Options, workers int, start time
 		res.Tiers = append(res.Tiers, tier)
 	}
 	res.Tried = e.tried.Load()
-	res.Planned = planned
+	res.Planned = max(planned, res.Tried)
 	if ctx.Err() != nil {
 		res.Cancelled = true
 	} else if e.stop.Load() && best == nil {
@@ -281,6 +282,48 @@ func (e *engine) run(ctx context.Context, opts *Options, workers int, start time
 		opts.Progress(Progress{Tried: res.Tried, Planned: planned, Tier: "done", Elapsed: time.Since(start)})
 	}
 	return res
+}
+
+// estimate bounds the candidates of tiers before they are built (the
+// pairs of context operators and the subsets are built when their tier
+// starts), so that a progress bar has its total from the start. Operators
+// that turn out to duplicate others make the real count a little lower.
+func (e *engine) estimate(tiers []string) int64 {
+	m := int64(len(e.singles))
+	c := int64(e.nSingle - 1)
+	var cc int64 // context pairs that combine
+	for i, x := range e.ctx {
+		for _, y := range e.ctx[i+1:] {
+			if x.touch&y.touch == 0 {
+				cc++
+			}
+		}
+	}
+	mm := (&stage{kind: stPairs, a: e.singles}).count()
+	var sub int64
+	if n := len(e.m.headers); e.m.parsed && n >= 2 {
+		if n <= maxSubsetHeaders {
+			all := int64(1)<<n - 1 - int64(n)
+			sub = all + all - int64(n*(n-1)/2)
+		} else {
+			k := int64(min(n, 64))
+			sub = min(maxSubsets, k*(k-1)/2+k*(k-1)*(k-2)/6)
+		}
+	}
+	var total int64
+	for _, t := range tiers {
+		switch t {
+		case "singles":
+			total += 1 + c + m
+		case "pairs":
+			total += m*c + mm + cc
+		case "subsets":
+			total += sub
+		case "triples":
+			total += sub*c + mm*c + m*cc + sub*m
+		}
+	}
+	return total
 }
 
 // stages lists the sweeps of a tier, in search order.

@@ -71,6 +71,9 @@ func (g *gen) uri() {
 	set("uri-hex-lower-case", lowerHexEscapes(u))
 	set("uri-js-encodeuricomponent", decodeSet(u, "!'()*"))
 	set("uri-js-encodeuri", decodeSet(u, ";,/?:@&=+$#!'()*"))
+	// Encoded once where the server encodes twice (every AWS service but
+	// S3): the server's %2520 is the client's %20.
+	set("uri-encoded-once", decodeSet(u, "%"))
 	set("uri-not-encoded", decodeAll(u))
 	set("uri-encoded-twice", encodeEscapes(u))
 	if r := g.in.req; r != nil && r.RawPath != "" {

@@ -103,6 +103,7 @@ var catalogue = []Operator{
 	{"uri-bucket-added", "uri", "addressing-style", "the bucket signed in the path as well as in the host"},
 	{"uri-bucket-removed", "uri", "addressing-style", "the bucket left out of the signed path"},
 	{"uri-dot-segments-removed", "uri", "uri-normalization", "dot segments (. and ..) resolved in the signed path"},
+	{"uri-encoded-once", "uri", "uri-encoding", "the path percent-encoded once where the service encodes it twice (every AWS service but S3)"},
 	{"uri-encoded-twice", "uri", "uri-encoding", "the path percent-encoded twice (%2520)"},
 	{"uri-hex-lower-case", "uri", "uri-encoding", "path escapes signed with lower-case hex"},
 	{"uri-js-encodeuri", "uri", "uri-encoding", "the path encoded like JavaScript's encodeURI: ; , ? : @ & = + $ # ! ' ( ) * left raw"},

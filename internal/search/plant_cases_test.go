@@ -31,6 +31,7 @@ var plants = []plant{
 	{name: "uri-js-encodeuricomponent", server: uri("/a%28b%29%21.txt"), client: signs(uri("/a(b)!.txt")), want: []string{"uri-js-encodeuricomponent"}},
 	{name: "uri-js-encodeuri", server: uri("/a%3Ab%40c%28.txt"), client: signs(uri("/a:b@c(.txt")), want: []string{"uri-js-encodeuri"}},
 	{name: "uri-not-encoded", server: uri("/caf%C3%A9.txt"), client: signs(uri("/café.txt")), want: []string{"uri-not-encoded"}},
+	{name: "uri-encoded-once", server: uri("/my%2520photo.txt"), client: signs(uri("/my%20photo.txt")), want: []string{"uri-encoded-once"}},
 	{name: "uri-encoded-twice", server: uri("/my%20photo.txt"), client: signs(uri("/my%2520photo.txt")), want: []string{"uri-encoded-twice"}},
 	{name: "uri-raw-path", req: &request.Request{Method: "GET", Host: "examplebucket.s3.amazonaws.com", RawPath: "/%74est.txt"},
 		client: signs(uri("/%74est.txt")), want: []string{"uri-raw-path"}},

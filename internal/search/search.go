@@ -120,7 +120,7 @@ const ProgressInterval = 100 * time.Millisecond
 // Progress is a snapshot of a running search.
 type Progress struct {
 	Tried   int64  // candidates tried so far
-	Planned int64  // candidates the budget's tiers hold at most (conflicting pairs are skipped, so Tried may end lower)
+	Planned int64  // candidates the budget's tiers hold, estimated from above when the search starts: Tried ends at or a little below it
 	Tier    string // tier running: "singles", "pairs", "subsets", "triples"
 	Elapsed time.Duration
 }
@@ -211,7 +211,7 @@ func (h *Hit) Causes() []string {
 type Result struct {
 	Hit       *Hit          // nil when nothing reproduced the signature
 	Tried     int64         // candidates tried: one HMAC of a string to sign each (the output encodings are compared, not tried)
-	Planned   int64         // candidates the budget's tiers hold at most
+	Planned   int64         // candidates the budget's tiers hold (an upper estimate, as in Progress)
 	Groups    []string      // operator groups tried, sorted
 	Tiers     []string      // tiers run to their end, in order
 	Algorithm string        // algorithm line of the strings to sign tried

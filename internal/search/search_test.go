@@ -58,7 +58,7 @@ func TestRun_noHit(t *testing.T) {
 	if res.Hit != nil {
 		t.Fatalf("hit %+v", res.Hit)
 	}
-	if res.Tried < 10000 || res.Tried != res.Planned {
+	if res.Tried < 10000 || res.Tried > res.Planned || res.Tried < res.Planned*9/10 {
 		t.Errorf("tried %d of %d", res.Tried, res.Planned)
 	}
 	if strings.Join(res.Tiers, " ") != "singles pairs subsets" || res.BudgetExhausted || res.Cancelled {
