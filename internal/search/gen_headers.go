@@ -137,7 +137,8 @@ var knownValues = map[string][]string{
 	"x-amz-acl":         {"private", "public-read"},
 }
 
-// headers: per-header operators.
+// headers: per-header operators: a value changed in transit or signed
+// uncanonicalized, and a header left out of the block or the list.
 func (g *gen) headers() {
 	m := g.m
 	for _, h := range m.headers {
@@ -160,30 +161,37 @@ func (g *gen) headers() {
 				set("header-value-filled", n+"="+x, x)
 			}
 		} else {
-			set("header-value-emptied", n, "")
-			if len(sent) > 0 {
-				set("header-value-from-request", n, recompute.CanonicalHeaderValue(strings.Join(sent, ",")))
-				set("header-value-as-sent", n, strings.Join(sent, ","))
-				set("header-value-as-sent", n, strings.TrimSpace(strings.Join(sent, ",")))
-			}
-			set("header-value-untrimmed", n+" leading", " "+v)
-			set("header-value-untrimmed", n+" trailing", v+" ")
-			if strings.Contains(v, " ") {
-				set("header-value-uncollapsed", n, strings.ReplaceAll(v, " ", "  "))
-			}
-			if strings.Contains(v, ",") {
-				first, _, _ := strings.Cut(v, ",")
-				set("header-first-value-only", n, strings.TrimSpace(first))
-				set("header-last-value-only", n, strings.TrimSpace(v[strings.LastIndexByte(v, ',')+1:]))
-				set("header-values-joined-with-comma-space", n, strings.ReplaceAll(strings.ReplaceAll(v, ", ", ","), ",", ", "))
-				set("header-values-joined-with-comma", n, strings.ReplaceAll(v, ", ", ","))
-			}
+			headerValue(n, v, sent, set)
 		}
 		if list, ok := g.signedWithout(n); ok {
 			g.edit("header-dropped", n, "", edit{h, ""}, edit{m.signed, list + "\n"})
 			g.edit("header-list-entry-dropped", n, "", edit{m.signed, list + "\n"})
 		}
 		g.edit("header-line-dropped", n, "", edit{h, ""})
+	}
+}
+
+// headerValue: the variants of a non-empty value v of header n: emptied
+// (set after signing), the request's own value, untrimmed or uncollapsed
+// (the spec's Trimall skipped), repeated values joined otherwise.
+func headerValue(n, v string, sent []string, set func(id, arg, x string)) {
+	set("header-value-emptied", n, "")
+	if len(sent) > 0 {
+		set("header-value-from-request", n, recompute.CanonicalHeaderValue(strings.Join(sent, ",")))
+		set("header-value-as-sent", n, strings.Join(sent, ","))
+		set("header-value-as-sent", n, strings.TrimSpace(strings.Join(sent, ",")))
+	}
+	set("header-value-untrimmed", n+" leading", " "+v)
+	set("header-value-untrimmed", n+" trailing", v+" ")
+	if strings.Contains(v, " ") {
+		set("header-value-uncollapsed", n, strings.ReplaceAll(v, " ", "  "))
+	}
+	if strings.Contains(v, ",") {
+		first, _, _ := strings.Cut(v, ",")
+		set("header-first-value-only", n, strings.TrimSpace(first))
+		set("header-last-value-only", n, strings.TrimSpace(v[strings.LastIndexByte(v, ',')+1:]))
+		set("header-values-joined-with-comma-space", n, strings.ReplaceAll(strings.ReplaceAll(v, ", ", ","), ",", ", "))
+		set("header-values-joined-with-comma", n, strings.ReplaceAll(v, ", ", ","))
 	}
 }
 

@@ -65,16 +65,24 @@ var xIDs = map[string][]string{
 	"PUT":    {"CopyObject", "PutObject", "UploadPart", "UploadPartCopy"},
 }
 
+// query: the CanonicalQueryString variants, in three families.
 func (g *gen) query() {
 	i := g.m.query
 	q := g.m.segs[i].value
-	ps := parseParams(q)
 	set := func(id, arg, v string) {
 		if v != q {
 			g.edit(id, arg, "", edit{i, v + "\n"})
 		}
 	}
-	// Order.
+	ps := parseParams(q)
+	g.queryOrder(ps, set)
+	g.queryEncoding(q, ps, set)
+	g.queryParams(ps, set)
+}
+
+// queryOrder: the order sent, a case-insensitive sort, a sort of whole
+// name=value strings (hand-written signers sorting the joined pairs).
+func (g *gen) queryOrder(ps []param, set func(id, arg, v string)) {
 	if order := g.sentQuery(); order != "" {
 		set("query-order-as-sent", "", order)
 	}
@@ -90,8 +98,12 @@ func (g *gen) query() {
 	byPair := append([]param(nil), ps...)
 	sort.SliceStable(byPair, func(a, b int) bool { return byPair[a].String() < byPair[b].String() })
 	set("query-sorted-by-pair", "", joinParams(byPair))
+}
 
-	// Encoding.
+// queryEncoding: '+' and space (form encoding, Go's url.QueryEscape),
+// '~' encoded (Java's URLEncoder, older JavaScript), reserved characters
+// left raw, no encoding, double encoding, lower-case hex.
+func (g *gen) queryEncoding(q string, ps []param, set func(id, arg, v string)) {
 	set("query-space-as-plus", "", strings.ReplaceAll(q, "%20", "+"))
 	set("query-space-as-2b", "", strings.ReplaceAll(q, "%20", "%2B"))
 	set("query-plus-raw", "", strings.ReplaceAll(q, "%2B", "+"))
@@ -105,9 +117,12 @@ func (g *gen) query() {
 	set("query-not-encoded", "", decodeAll(q))
 	set("query-encoded-twice", "", encodeEscapes(q))
 	set("query-hex-lower-case", "", lowerHexEscapes(q))
+}
 
-	// Valueless parameters: ?uploads is signed uploads= (every parameter
-	// has '='), and hand-written signers drop it.
+// queryParams: valueless parameters with and without '=' (?uploads is
+// signed uploads=, and hand-written signers drop it), one parameter
+// dropped or added, the signature parameter signed.
+func (g *gen) queryParams(ps []param, set func(id, arg, v string)) {
 	without := append([]param(nil), ps...)
 	with := append([]param(nil), ps...)
 	for j := range ps {
@@ -118,8 +133,6 @@ func (g *gen) query() {
 	}
 	set("query-valueless-without-equals", "", joinParams(without))
 	set("query-valueless-with-equals", "", joinParams(with))
-
-	// Parameters dropped and added.
 	for j := range ps {
 		rest := append(append([]param(nil), ps[:j]...), ps[j+1:]...)
 		set("query-param-dropped", ps[j].k, joinParams(rest))
@@ -144,9 +157,9 @@ func (g *gen) query() {
 	for _, p := range g.sentParams() {
 		add("query-param-added", p)
 	}
-	// The signature parameter signed: a signer that puts every parameter,
-	// the signature's empty placeholder included, into the canonical query,
-	// or one that re-signs a presigned URL still carrying its old signature.
+	// A signer that puts every parameter, the signature's empty
+	// placeholder included, into the canonical query, or one that re-signs
+	// a presigned URL still carrying its old signature.
 	sp := g.in.family.SignatureParam
 	add("query-signature-included", param{sp, "", true})
 	if r := g.in.req; r != nil {
