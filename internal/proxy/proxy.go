@@ -1,0 +1,369 @@
+package proxy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/diagnose"
+	"github.com/sigdiff/sigdiff/internal/search"
+)
+
+// DefaultMaxErrorBody is how much of an error response body is kept for
+// the diagnosis while it streams to the client. S3's largest signature
+// error bodies (StringToSignBytes and CanonicalRequestBytes of a request
+// with many headers) stay under 16 KiB.
+const DefaultMaxErrorBody = 64 << 10
+
+// copyBufferSize is the size of each copy buffer: memory per request in
+// flight, whatever the body's size.
+const copyBufferSize = 32 << 10
+
+// Config configures a Proxy.
+type Config struct {
+	// Upstream is where requests go: scheme and authority, and a path
+	// prefix when the store is mounted under one.
+	Upstream *url.URL
+	// Credentials is the key signatures are verified with. An empty
+	// secret verifies nothing: every signed request is "no-key".
+	Credentials credentials.Credentials
+	// Transport carries requests upstream; nil means NewTransport(nil).
+	Transport http.RoundTripper
+	// Search bounds the mistake search run when a server refuses a
+	// signature without saying what it computed: search.Quick (the zero
+	// value) or search.Off. One search runs at a time; a refusal that
+	// arrives meanwhile is diagnosed without one.
+	Search search.Budget
+	// MaxErrorBody caps the error body kept for the diagnosis; 0 means
+	// DefaultMaxErrorBody.
+	MaxErrorBody int64
+	// Canonical puts sigdiff's canonical request and string to sign in
+	// every signed request's Entry, not only in those that mismatch.
+	Canonical bool
+	// Log receives one Entry per request, after its response was sent.
+	// It is called from many goroutines at once. Nil discards entries.
+	Log func(*Entry)
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Proxy is the reverse proxy; it is an http.Handler.
+type Proxy struct {
+	cfg         Config
+	transport   http.RoundTripper
+	maxErr      int64
+	secrets     []string
+	searching   chan struct{} // a token per search allowed at once
+	searchQueue atomic.Int32  // searches running or waiting
+	pending     sync.WaitGroup
+	bufs        sync.Pool
+}
+
+// New checks cfg and returns the proxy.
+func New(cfg Config) (*Proxy, error) {
+	if err := CheckUpstream(cfg.Upstream); err != nil {
+		return nil, err
+	}
+	p := &Proxy{cfg: cfg, transport: cfg.Transport, maxErr: cfg.MaxErrorBody, searching: make(chan struct{}, 1)}
+	if p.transport == nil {
+		p.transport = NewTransport(nil)
+	}
+	if p.maxErr <= 0 {
+		p.maxErr = DefaultMaxErrorBody
+	}
+	if p.cfg.Now == nil {
+		p.cfg.Now = time.Now
+	}
+	p.secrets = secretForms(cfg.Credentials.Secret.Reveal(), cfg.Credentials.SessionToken.Reveal())
+	p.bufs.New = func() any { b := make([]byte, copyBufferSize); return &b }
+	return p, nil
+}
+
+// CheckUpstream reports what is wrong with an upstream URL.
+func CheckUpstream(u *url.URL) error {
+	switch {
+	case u == nil:
+		return errors.New("no upstream given")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("upstream %q: the scheme must be http or https", u.Redacted())
+	case u.Host == "":
+		return fmt.Errorf("upstream %q has no host", u.Redacted())
+	case u.User != nil:
+		return fmt.Errorf("upstream %q: user information in the URL is not supported", u.Redacted())
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("upstream %q: a query or fragment is not supported", u.Redacted())
+	}
+	return nil
+}
+
+// NewTransport is the upstream transport: no environment proxy (the
+// proxy talks to the upstream it is given), HTTP/1.1 only (header
+// order and case as net/http writes them, no HTTP/2 re-framing), no
+// transparent gzip (it would add Accept-Encoding and decode the body),
+// keep-alive with enough idle connections for parallel uploads, and
+// Expect: 100-continue honoured for two seconds before the body is sent
+// anyway. tlsConf may be nil (system roots).
+func NewTransport(tlsConf *tls.Config) *http.Transport {
+	return &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   10 * time.Second,
+		TLSNextProto:          map[string]func(string, *tls.Conn) http.RoundTripper{},
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   512,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: 2 * time.Second,
+		DisableCompression:    true,
+		WriteBufferSize:       copyBufferSize,
+		ReadBufferSize:        copyBufferSize,
+	}
+}
+
+// Wait blocks until every diagnosis started so far has been logged.
+func (p *Proxy) Wait() { p.pending.Wait() }
+
+// ServeHTTP forwards one request, verifies its signature and logs it.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := p.cfg.Now()
+	t := splitTarget(r.RequestURI)
+	req := wireRequest(r, t)
+	v := verify(req, p.cfg.Credentials, r.ContentLength)
+	e := &Entry{Time: start.UTC(), Method: r.Method, Path: t.path, Signature: v.state, Causes: []diagnose.Cause{}}
+	if v.auth != nil {
+		e.Scheme, e.AccessKeyID = v.auth.Scheme, v.auth.AccessKeyID
+	}
+	body := newBodyTap(r.Body, v)
+	cw := &countingWriter{ResponseWriter: w}
+	capture, abort := p.forward(cw, r, t, body, e)
+	complete, sum := true, []byte(nil)
+	if r.ContentLength != 0 {
+		e.BytesIn, complete, sum = body.wait(5 * time.Second)
+	}
+	e.BytesOut = cw.n
+	if e.Status == 0 {
+		e.Status = cw.status
+	}
+	done := func() {
+		v.finish(complete, sum)
+		e.Signature = v.state
+		e.Notes = append(e.Notes, v.notes...)
+		if v.result != nil && (p.cfg.Canonical || v.state == SigMismatch) {
+			e.CanonicalRequest, e.StringToSign = v.result.CanonicalRequest, v.result.StringToSign
+		}
+		if capture != nil {
+			p.diagnose(e, v, req, capture)
+		} else if v.state == SigMismatch && e.Status < 300 && e.Error == "" {
+			e.Notes = append(e.Notes, "the upstream accepted a signature sigdiff's key does not reproduce: the key given to the proxy is not the server's for "+v.auth.AccessKeyID)
+		}
+		e.DurationMS = float64(p.cfg.Now().Sub(start).Microseconds()) / 1000
+		e.scrub(append(p.secrets, requestSecrets(req, v)...))
+		if p.cfg.Log != nil {
+			p.cfg.Log(e)
+		}
+	}
+	if capture != nil && capture.diagnose {
+		// A diagnosis may search for seconds: the client has its answer
+		// already, and its next request on this connection must not wait.
+		p.pending.Add(1)
+		go func() {
+			defer p.pending.Done()
+			done()
+		}()
+	} else {
+		done()
+	}
+	if abort {
+		// The response was cut: closing the connection tells the client.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// forward sends the request upstream and copies the response back. It
+// returns the error body kept for the diagnosis (nil when the response is
+// not a refusal) and whether the response was cut and the connection
+// must be closed.
+func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *bodyTap, e *Entry) (*errorCapture, bool) {
+	out := &http.Request{
+		Method:        r.Method,
+		URL:           outURL(p.cfg.Upstream, t),
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        endToEnd(r.Header),
+		Host:          r.Host,
+		ContentLength: r.ContentLength,
+	}
+	if r.ContentLength != 0 {
+		out.Body = body
+	}
+	if len(r.Trailer) > 0 {
+		out.Trailer = r.Trailer // filled by net/http when the body ends
+	}
+	out = out.WithContext(r.Context())
+	resp, err := p.transport.RoundTrip(out)
+	if err != nil {
+		if r.Context().Err() != nil {
+			e.Error = "the client went away before the upstream answered"
+			e.Status = 499 // nginx's "client closed request"; nothing was sent
+			return nil, false
+		}
+		e.Error = fmt.Sprintf("upstream %s unreachable: %v", p.cfg.Upstream.Host, unwrapURLError(err))
+		e.Status = http.StatusBadGateway
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>BadGateway</Code><Message>sigdiff proxy: %s</Message></Error>\n", xmlEscape(e.Error))
+		return nil, false
+	}
+	defer resp.Body.Close()
+	h := w.Header()
+	for k, vs := range endToEnd(resp.Header) {
+		h[k] = vs
+	}
+	for k := range resp.Trailer {
+		h.Add("Trailer", k)
+	}
+	w.WriteHeader(resp.StatusCode)
+	var capture *errorCapture
+	if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusForbidden {
+		capture = &errorCapture{status: resp.StatusCode, max: p.maxErr}
+	}
+	bp := p.bufs.Get().(*[]byte)
+	defer p.bufs.Put(bp)
+	flush := resp.ContentLength < 0 // streamed answers reach the client as they come
+	abort := false
+	for buf := *bp; ; {
+		n, rerr := resp.Body.Read(buf)
+		if n > 0 {
+			if capture != nil {
+				capture.write(buf[:n])
+			}
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				e.Error = "the client went away while the response was sent"
+				break
+			}
+			if flush {
+				w.flush()
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			e.Error = fmt.Sprintf("upstream response cut after %d bytes: %v", w.n, rerr)
+			abort = true
+			break
+		}
+	}
+	if !abort && e.Error == "" {
+		for k, vs := range resp.Trailer {
+			h[http.TrailerPrefix+k] = vs
+		}
+	}
+	w.flush()
+	if capture != nil {
+		capture.diagnose = true
+	}
+	return capture, abort
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// errorCapture keeps the head of an error body as it streams past.
+type errorCapture struct {
+	status    int
+	max       int64
+	body      []byte
+	truncated bool
+	diagnose  bool // the response was forwarded: diagnose it
+}
+
+func (c *errorCapture) write(p []byte) {
+	room := c.max - int64(len(c.body))
+	if int64(len(p)) > room {
+		p = p[:room]
+		c.truncated = true
+	}
+	c.body = append(c.body, p...)
+}
+
+// countingWriter counts the body bytes written and keeps the status.
+type countingWriter struct {
+	http.ResponseWriter
+	n      int64
+	status int
+}
+
+func (c *countingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingWriter) flush() { _ = http.NewResponseController(c.ResponseWriter).Flush() }
+
+// Unwrap lets http.ResponseController reach the server's writer.
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// Serve serves on ln until ctx is done, then stops accepting connections,
+// waits for the requests in flight and their diagnoses, and returns nil.
+// When hard is done too, the requests still running are cut off.
+func (p *Proxy) Serve(ctx, hard context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           p,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          discardLog,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(hard) }()
+	err := <-shut
+	if err != nil {
+		srv.Close()
+	}
+	<-errc
+	p.Wait()
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	return err
+}
+
+var discardLog = log.New(io.Discard, "", 0)

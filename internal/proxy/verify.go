@@ -1,0 +1,234 @@
+package proxy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sigdiff/sigdiff/internal/chunked"
+	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/recompute"
+	"github.com/sigdiff/sigdiff/internal/request"
+)
+
+// verification is the check of one request's signature: made before the
+// request is forwarded, finished when its body has passed (a payload
+// hashed while streaming, aws-chunked chunk signatures).
+type verification struct {
+	state  string // Sig* constant; settled by finish
+	auth   *recompute.AuthParams
+	opts   recompute.Options
+	scheme string
+	creds  credentials.Credentials
+	req    *request.Request
+	result *recompute.Result // nil until signed (unsigned, no key, malformed)
+	notes  []string
+
+	// hashBody: a SigV4 request without x-amz-content-sha256 whose body
+	// is hashed as it streams and signed at its end.
+	hashBody bool
+	// chunks verifies an aws-chunked body as it streams.
+	chunks *chunkTap
+	// chunkFailure is the first chunk check that failed, once finished.
+	chunkFailure *chunked.Failure
+}
+
+// verify starts the check of req: parse its signing fields, and sign it
+// with the key unless its payload hash has to wait for its body.
+func verify(req *request.Request, creds credentials.Credentials, contentLength int64) *verification {
+	v := &verification{req: req, creds: creds}
+	auth, err := recompute.ParseAnyAuth(req)
+	switch {
+	case errors.Is(err, recompute.ErrNoSignature):
+		v.state = SigUnsigned
+		return v
+	case err != nil:
+		v.state = SigMalformed
+		v.notes = append(v.notes, "signing fields unreadable: "+err.Error())
+		return v
+	}
+	v.auth, v.opts, v.scheme = auth, auth.Options(), auth.Scheme
+	if creds.Secret.Empty() || auth.AccessKeyID != creds.AccessKeyID {
+		v.state = SigNoKey
+		if !creds.Secret.Empty() {
+			v.notes = append(v.notes, fmt.Sprintf("the request names access key %s; the proxy holds the key of %s", auth.AccessKeyID, creds.AccessKeyID))
+		}
+		return v
+	}
+	if auth.Family != nil && auth.Form == recompute.FormHeader {
+		ph, ok := req.Get(auth.Family.ContentSHA256Header)
+		ph = strings.TrimSpace(ph)
+		if streaming, _ := recompute.IsStreaming(ph); streaming && auth.Family == recompute.AWS4 {
+			v.startChunks()
+		} else if !ok && contentLength != 0 {
+			// Services other than S3 hash the body into the canonical
+			// request without announcing it in a header.
+			v.hashBody = true
+			return v
+		}
+	}
+	v.sign()
+	return v
+}
+
+// sign recomputes the signature and settles the state.
+func (v *verification) sign() {
+	res, err := recompute.Sign(v.req, v.creds, v.opts, v.scheme)
+	if err != nil {
+		v.state = SigMalformed
+		v.notes = append(v.notes, "cannot recompute: "+err.Error())
+		return
+	}
+	v.result = res
+	v.state = SigMismatch
+	if sameSig(res.Signature, v.auth.Signature) {
+		v.state = SigOK
+	}
+}
+
+// sameSig compares signatures as servers do: hex case-insensitively,
+// base64 (SigV2, OSS V1) exactly.
+func sameSig(a, b string) bool {
+	return a != "" && (a == b || len(a) == 64 && strings.EqualFold(a, b))
+}
+
+// startChunks verifies the aws-chunked body in a goroutine fed by the
+// body as it passes (see bodyTap): the seed signature from the headers,
+// then each chunk's signature off the chain the client sent.
+func (v *verification) startChunks() {
+	v4, err := recompute.SigV4(v.req, v.creds, v.opts)
+	if err != nil {
+		return // sign reports it
+	}
+	pr, pw := io.Pipe()
+	t := &chunkTap{pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		t.rep, t.err = chunked.VerifyRequest(pr, v.req, v4, v.auth.Signature)
+		// The verifier may stop before the body ends: let the writer go on.
+		pr.CloseWithError(errVerifierDone)
+	}()
+	v.chunks = t
+}
+
+var errVerifierDone = errors.New("aws-chunked verifier done")
+
+// finish settles what waited for the body: complete says whether the
+// body was read to its end, sum is its SHA-256 when hashBody.
+func (v *verification) finish(complete bool, sum []byte) {
+	if v.hashBody {
+		if complete {
+			v.opts.PayloadHash = hex.EncodeToString(sum)
+		} else {
+			v.opts.PayloadHash = recompute.EmptySHA256
+			v.notes = append(v.notes, "the body was not read to its end (the upstream answered first): verified with the empty-body hash")
+		}
+		v.sign()
+	}
+	if t := v.chunks; t != nil {
+		if complete {
+			t.pw.Close()
+		} else {
+			t.pw.CloseWithError(errors.New("the body was not read to its end"))
+		}
+		<-t.done
+		switch {
+		case t.err != nil:
+			v.notes = append(v.notes, "aws-chunked body not verified: "+t.err.Error())
+		case !complete:
+			v.notes = append(v.notes, "aws-chunked body not read to its end: chunks verified up to there")
+		case t.rep.Failure != nil:
+			v.chunkFailure = t.rep.Failure
+			if v.state == SigOK {
+				v.state = SigMismatch
+			}
+			v.notes = append(v.notes, "aws-chunked body: "+t.rep.Failure.Error())
+		default:
+			v.notes = append(v.notes, fmt.Sprintf("aws-chunked body: %d chunks verified", t.rep.Chunks))
+		}
+	}
+}
+
+// chunkTap is an aws-chunked verifier running beside the forwarding.
+type chunkTap struct {
+	pw     *io.PipeWriter
+	closed bool // a write failed: the verifier stopped reading (under bodyTap.mu)
+	done   chan struct{}
+	rep    *chunked.Report
+	err    error
+}
+
+// bodyTap is the request body on its way upstream: it counts, hashes or
+// feeds the chunk verifier as it is read, without keeping anything. The
+// transport reads it from its own goroutine, possibly after RoundTrip
+// returned, and closes it when done with it: hence the lock and done.
+type bodyTap struct {
+	rc   io.ReadCloser
+	mu   sync.Mutex
+	n    int64
+	eof  bool
+	h    hash.Hash // nil unless the payload is hashed while streaming
+	tap  *chunkTap
+	once sync.Once
+	done chan struct{} // closed by Close
+}
+
+func newBodyTap(rc io.ReadCloser, v *verification) *bodyTap {
+	b := &bodyTap{rc: rc, tap: v.chunks, done: make(chan struct{})}
+	if v.hashBody {
+		b.h = sha256.New()
+	}
+	return b
+}
+
+func (b *bodyTap) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n > 0 {
+		b.n += int64(n)
+		if b.h != nil {
+			b.h.Write(p[:n])
+		}
+		if t := b.tap; t != nil && !t.closed {
+			// Blocks until the verifier has taken the bytes; fails at
+			// once when it stopped (pipe closed).
+			if _, werr := t.pw.Write(p[:n]); werr != nil {
+				t.closed = true
+			}
+		}
+	}
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *bodyTap) Close() error {
+	err := b.rc.Close()
+	b.once.Do(func() { close(b.done) })
+	return err
+}
+
+// wait waits until the transport is done with the body, at most d, and
+// returns the bytes read, whether they reached the end, and their hash.
+func (b *bodyTap) wait(d time.Duration) (n int64, complete bool, sum []byte) {
+	t := time.NewTimer(d)
+	select {
+	case <-b.done:
+	case <-t.C:
+	}
+	t.Stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.h != nil {
+		sum = b.h.Sum(nil)
+	}
+	return b.n, b.eof, sum
+}
