@@ -1,0 +1,6 @@
+//go:build race
+
+package search
+
+// raceEnabled: the race detector's instrumentation allocates.
+const raceEnabled = true
