@@ -53,18 +53,35 @@
 //     string to sign's head, so an HMAC costs about three compressions;
 //   - candidates that change only the string to sign, scope or key reuse
 //     the message's hash, one per message for all of them;
+//   - a row of pairs keeps the hash states of its first operator's
+//     message, so a pair hashes only from its second operator's change
+//     (the cuts are rows too: an edit lands at a known place after them);
 //   - one worker per GOMAXPROCS, handed rows in order.
 //
 // BenchmarkSearch reports candidates/s against bound/s, both per core of
 // CPU time.
 //
+// # Memory
+//
+// Inputs are capped at 64 KiB (canonical request, string to sign). The
+// operators hold their edited segments: a few hundred for a typical
+// request; header moves are limited to blocks of 24 headers or fewer
+// (beyond, only moves to either end), and the subset tier to every subset
+// of up to 14 headers (beyond, the sets of two and three, at most 32768).
+// Each worker owns two buffers a little over twice the message and the
+// hash states of one message (108 bytes per 64-byte block).
+//
 // # Extending
 //
-// The message model (model.go) has segment kinds for SigV2 and OSS V1
-// strings to sign (method, Content-MD5, Content-Type, date, x-amz-*
-// header lines, resource); operators keyed by kind (method swaps,
-// Content-Type variants, header case and whitespace) apply to them as they
-// are. What V2 needs besides is a parser into those kinds, its own
-// date/resource operators, and a finisher signing the message itself with
-// HMAC-SHA1 and base64 instead of the V4 hash-then-HMAC-SHA256 step.
+// SigV2 and OSS V1 sign their string to sign itself (HMAC-SHA1, base64).
+// The message model (model.go) reserves segment kinds for its lines
+// (method, Content-MD5, Content-Type, date, x-amz-*/x-oss-* header lines,
+// resource), and every message operator is a set of segment edits, so
+// the engine, the pairing rules and the hash-state sharing carry over.
+// What V2 needs: a parser into those kinds; the generators looking up
+// their segment by kind where they now use the V4 index (method) or the
+// header name (content-type, which V2 has as its own line); date and
+// resource operators (Expires vs Date, x-amz-date with an empty Date line,
+// bucket and sub-resources in the resource); and a finisher whose signer
+// is HMAC-SHA1 of the message, with the secret variants unchanged.
 package search
