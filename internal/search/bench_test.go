@@ -95,6 +95,23 @@ func boundRate(cr, sts string, key []byte) float64 {
 	return float64(n) / (cpuTime() - start).Seconds()
 }
 
+// BenchmarkSearchDeep is the wall time of a whole deep search (triples
+// included) over the 12-header canonical request on all cores.
+func BenchmarkSearchDeep(b *testing.B) {
+	_, v := putObject12(b)
+	in := Input{CanonicalRequest: v.CanonicalRequest, StringToSign: v.StringToSign, Credentials: exampleCreds,
+		Signature: strings.Repeat("ab", 32)}
+	var tried int64
+	for b.Loop() {
+		res, err := Run(context.Background(), in, Options{Budget: Deep})
+		if err != nil || res.Hit != nil {
+			b.Fatal(err, res.Hit)
+		}
+		tried += res.Tried
+	}
+	b.ReportMetric(float64(tried)/float64(b.N), "candidates/op")
+}
+
 // BenchmarkSearchDeepPairs is the wall time of the singles and pairs tiers
 // (Quick's content without its time bound) over the 12-header canonical
 // request on all cores: the "deep search of pairs" figure.

@@ -161,7 +161,9 @@ type Hit struct {
 	Signature string
 	// Key says how the signing key was derived (never the key or secret).
 	Key KeyDerivation
-	// Tier is the tier that found the hit.
+	// Tier is the tier that found the hit: singles, pairs, subsets,
+	// triples, or server (the server's string to sign as given, when the
+	// canonical request given does not hash to it).
 	Tier string
 
 	recomputed bool // Input.Recomputed
