@@ -67,7 +67,8 @@
 // operators hold their edited segments: a few hundred for a typical
 // request; header moves are limited to blocks of 24 headers or fewer
 // (beyond, only moves to either end), and the subset tier to every subset
-// of up to 14 headers (beyond, the sets of two and three, at most 32768).
+// of up to 14 headers (beyond, sets of two and three, at most 32768 and
+// 8 MiB of edited SignedHeaders lines).
 // Each worker owns two buffers a little over twice the message and the
 // hash states of one message (108 bytes per 64-byte block).
 //

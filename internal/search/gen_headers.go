@@ -313,7 +313,12 @@ func (g *gen) subsets() []*msgOp {
 	s := newOpSet(m, g.head)
 	s.seen, s.seed = g.seen, g.seed // a subset that equals a single is not tried again
 	names := m.headerNames()
+	bytes := 0 // edit text held by the subsets, capped at maxSubsetBytes
 	visit := func(mask uint64) {
+		if bytes > maxSubsetBytes {
+			return
+		}
+		bytes += 2 * len(m.segs[m.signed].text)
 		var drop []string
 		var edits []edit
 		for i := 0; i < n; i++ {
@@ -351,9 +356,12 @@ func (g *gen) subsets() []*msgOp {
 }
 
 // maxSubsetHeaders bounds the full subset enumeration at 2^14 sets;
-// maxSubsets bounds the two- and three-header sets of larger blocks.
+// maxSubsets bounds the two- and three-header sets of larger blocks, and
+// maxSubsetBytes the SignedHeaders lines they hold (a long list makes
+// each subset's edit long).
 const (
 	maxSubsetHeaders = 14
 	maxSubsets       = 1 << 15
+	maxSubsetBytes   = 8 << 20
 	maxMoveHeaders   = 24
 )
