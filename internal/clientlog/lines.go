@@ -1,0 +1,205 @@
+package clientlog
+
+import (
+	"regexp"
+	"strings"
+)
+
+// doc is the log cut into lines. A line's text excludes its "\n" but keeps
+// a "\r" before it: HTTP dumps inside a log (Go's httputil, curl -v) end
+// their lines in CRLF while the log's own lines end in LF, and the bytes of
+// a dumped request are evidence.
+type doc struct {
+	s      string
+	lines  []span
+	shapes map[string]*regexp.Regexp // timestampShape's patterns, compiled once
+}
+
+type span struct{ start, end int } // end is the offset of the "\n", or len(s)
+
+func newDoc(s string) *doc {
+	d := &doc{s: s}
+	for off := 0; off < len(s) || (off == len(s) && off == 0); {
+		i := strings.IndexByte(s[off:], '\n')
+		if i < 0 {
+			d.lines = append(d.lines, span{off, len(s)})
+			break
+		}
+		d.lines = append(d.lines, span{off, off + i})
+		off += i + 1
+		if off == len(s) {
+			break
+		}
+	}
+	return d
+}
+
+// text is line i without its line break.
+func (d *doc) text(i int) string { return d.s[d.lines[i].start:d.lines[i].end] }
+
+// clean is line i without its line break and a CR before it.
+func (d *doc) clean(i int) string { return strings.TrimSuffix(d.text(i), "\r") }
+
+// slice returns the bytes from offset from through the end of line
+// last-1, without the final line break: what a logger wrote between a label
+// and the start of the next record. Empty when last-1 ends before from.
+func (d *doc) slice(from, last int) string {
+	if last <= 0 || last > len(d.lines) {
+		last = len(d.lines)
+	}
+	end := d.lines[last-1].end
+	if end < from {
+		return ""
+	}
+	return d.s[from:end]
+}
+
+// recordEnd returns the first line after i at which isStart says a new log
+// record begins, or the number of lines.
+func (d *doc) recordEnd(i int, isStart func(string) bool) int {
+	for j := i + 1; j < len(d.lines); j++ {
+		if isStart(d.clean(j)) {
+			return j
+		}
+	}
+	return len(d.lines)
+}
+
+// within returns the first line in [i, end) that equals want, or end.
+func (d *doc) within(i, end int, want string) int {
+	for ; i < end; i++ {
+		if d.clean(i) == want {
+			return i
+		}
+	}
+	return end
+}
+
+// label finds name in line as a label: at the start, or after what loggers
+// put before a message (a blank, a colon, a bracket, a dash). It returns
+// what precedes it and the column just after it.
+func label(line, name string) (prefix string, col int, ok bool) {
+	from := 0
+	for {
+		i := strings.Index(line[from:], name)
+		if i < 0 {
+			return "", 0, false
+		}
+		i += from
+		if i == 0 || strings.IndexByte(" \t:]|>-", line[i-1]) >= 0 {
+			return line[:i], i + len(name), true
+		}
+		from = i + 1
+	}
+}
+
+var (
+	levelStart = regexp.MustCompile(`^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|TRACE|FATAL|NOTICE)\b`)
+	// anyStart is any line that starts like a log record: a date or a
+	// time, a level word, aws-sdk-go-v2's "SDK " logger prefix.
+	anyStart = regexp.MustCompile(`^(?:\[?\d{4}[-/.]\d\d[-/.]\d\d[ T]\d\d:\d\d|\[?\d\d:\d\d:\d\d|SDK \d{4}/\d\d/\d\d |(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|TRACE|FATAL|NOTICE)\b)`)
+)
+
+// startTest derives, from what a logger wrote before a message, a test for
+// the first line of the next record. Loggers begin each record the same
+// way: a timestamp (Python's "2024-01-31 12:00:00,123", Go's "2024/01/31
+// 12:00:00", aws-sdk-go-v2's "SDK 2024/01/31 12:00:00"), else a level
+// ("DEBUG: " in s3cmd, "DEBUG:botocore.auth:" from logging.basicConfig).
+// The shape of the timestamp (digits as \d) is what is matched, so a line
+// of a multi-line message — a canonical request, a traceback — is never
+// taken for a record. Without a recognisable prefix, any line that starts
+// like a log record ends the message.
+func startTest(prefix string) func(string) bool {
+	return (&doc{}).startTest(prefix)
+}
+
+func (d *doc) startTest(prefix string) func(string) bool {
+	if pat := timestampShape(prefix); pat != "" {
+		re, ok := d.shapes[pat]
+		if !ok {
+			re, _ = regexp.Compile(pat) // nil for a prefix that is not UTF-8
+			if d.shapes == nil {
+				d.shapes = map[string]*regexp.Regexp{}
+			}
+			d.shapes[pat] = re
+		}
+		if re != nil {
+			return re.MatchString
+		}
+	}
+	if levelStart.MatchString(prefix) {
+		return levelStart.MatchString
+	}
+	return anyStart.MatchString
+}
+
+// timestampShape returns the pattern of the timestamp that starts prefix
+// (with whatever comes before it, such as "SDK "), or "".
+func timestampShape(prefix string) string {
+	i := strings.IndexAny(prefix, "0123456789")
+	if i < 0 || i > 24 {
+		return ""
+	}
+	j, digits := i, 0
+	for j < len(prefix) && strings.IndexByte("0123456789-/:.,TZ+ ", prefix[j]) >= 0 {
+		if prefix[j] >= '0' && prefix[j] <= '9' {
+			digits++
+		}
+		j++
+	}
+	if digits < 6 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	b.WriteString(regexp.QuoteMeta(prefix[:i]))
+	for _, c := range strings.TrimRight(prefix[i:j], " ") {
+		if c >= '0' && c <= '9' {
+			b.WriteString(`\d`)
+		} else {
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	return b.String()
+}
+
+// value reads what follows a label at column col of line i, up to the end
+// of the record: on the label's line ("Signature: abc") or, when the label
+// ends its line, on the lines after it (botocore's "CanonicalRequest:\n%s").
+// A value that is a single string literal (Python repr, JSON, Go %q) is
+// unquoted. It returns the value and the line after the record.
+func (d *doc) value(i, col int, isStart func(string) bool) (string, int) {
+	end := d.recordEnd(i, isStart)
+	line := d.clean(i)
+	rest := strings.TrimLeft(line[col:], " \t")
+	if rest == "" {
+		if i+1 >= end {
+			return "", end
+		}
+		v := d.slice(d.lines[i+1].start, end)
+		if s, ok := wholeLiteral(v); ok {
+			return s, end
+		}
+		return v, end
+	}
+	from := d.lines[i].start + len(line) - len(rest)
+	v := d.slice(from, end)
+	if s, ok := wholeLiteral(v); ok {
+		return s, end
+	}
+	return v, end
+}
+
+// wholeLiteral unquotes v when it is one Python, JSON or Go string literal
+// (or several side by side, as pprint splits a long one) and nothing else.
+func wholeLiteral(v string) (string, bool) {
+	t := strings.TrimRight(v, " \t\r\n")
+	if t == "" || strings.IndexByte("'\"(bBuU", t[0]) < 0 {
+		return "", false
+	}
+	pv, n, err := parsePy(t)
+	if err != nil || n != len(t) || (pv.kind != pyStr && pv.kind != pyBytes) {
+		return "", false
+	}
+	return pv.s, true
+}
