@@ -289,3 +289,15 @@ func TestFailures_errorTextOnly(t *testing.T) {
 	}
 	var _ *s3error.Body = fs[0].Body
 }
+
+// TestFixtures_keepCR checks that the dumps inside the fixtures still end
+// their lines in CRLF: an editor or a git setting that converted them would
+// change the requests read (gofmt's TestCRLF does the same for its files).
+func TestFixtures_keepCR(t *testing.T) {
+	for _, name := range []string{"aws-sdk-go-v2-session.log", "aws-sdk-go-session.log", "minio-go-trace.log", "rclone-dump.log", "curl-aws-sigv4-signature-mismatch.log"} {
+		in := string(readLog(t, name))
+		if !strings.Contains(in, "HTTP/1.1\r\n") || strings.Count(in, "\r\n") == strings.Count(in, "\n") {
+			t.Errorf("%s: the dumps lost their CRs, or the log's own lines gained some", name)
+		}
+	}
+}
