@@ -49,6 +49,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sigdiff/sigdiff/internal/clientsig"
 	"github.com/sigdiff/sigdiff/internal/har"
 	"github.com/sigdiff/sigdiff/internal/request"
 	"github.com/sigdiff/sigdiff/internal/s3error"
@@ -244,4 +245,14 @@ func (l *Log) Failures() []Failure {
 		}
 	}
 	return fs
+}
+
+// Signed returns what the exchange's client signed, in the form the
+// diagnosis takes (diagnose.Input.Client), or nil when the log shows no
+// canonical request and no string to sign for it.
+func (x *Exchange) Signed() *clientsig.Signed {
+	if x.CanonicalRequest == nil && x.StringToSign == nil {
+		return nil
+	}
+	return &clientsig.Signed{CanonicalRequest: x.CanonicalRequest, StringToSign: x.StringToSign, Signature: x.Signature, Form: "client-log"}
 }

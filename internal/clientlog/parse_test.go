@@ -231,3 +231,14 @@ func TestParse_errors(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+func TestExchange_Signed(t *testing.T) {
+	l := one(t, "DEBUG:botocore.auth:StringToSign:\nGET\n\n\nDate\n/b/k\nDEBUG:botocore.auth:Signature:\nabc\n")
+	s := l.Exchanges[0].Signed()
+	if s == nil || string(s.StringToSign) != "GET\n\n\nDate\n/b/k" || s.CanonicalRequest != nil || s.Signature != "abc" || s.Form != "client-log" {
+		t.Errorf("Signed() = %+v", s)
+	}
+	if (&Exchange{Status: 403}).Signed() != nil {
+		t.Error("an exchange without signing has no Signed")
+	}
+}
