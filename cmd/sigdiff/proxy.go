@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sigdiff/sigdiff/internal/proxy"
+	"github.com/sigdiff/sigdiff/internal/search"
+)
+
+type proxyOptions struct {
+	listen      string
+	upstream    string
+	allowRemote bool
+	key         signFlags // the key flags only
+	json        bool
+	search      string
+	canonical   bool
+	upstreamCA  string
+	insecure    bool
+}
+
+func newProxyCmd(e *env) *cobra.Command {
+	o := &proxyOptions{}
+	c := &cobra.Command{
+		Use:   "proxy --upstream URL [--listen 127.0.0.1:8080] [flags]",
+		Short: "sit between a client and its object store, verify every signature and explain every refusal",
+		Long: `Run a transparent reverse proxy: point the client's endpoint at --listen
+and sigdiff forwards every request to --upstream untouched (method, raw
+path and query, Host, headers, streamed bodies), verifies each signature
+with your key, and prints one line per request. When the store refuses a
+signature, the line is followed by the diagnosis: from the error body
+where it says what the server signed (AWS), from sigdiff's own
+verification and mistake search where it does not (MinIO, Ceph, B2).
+
+The Host header is forwarded as received, since the signature covers it:
+the client must sign for a host the upstream accepts (S3-compatible
+stores accept any). The proxy listens on loopback only, unless
+--allow-remote. Ctrl-C stops accepting and waits for requests in flight;
+a second Ctrl-C cuts them off.`,
+		Example: `  sigdiff proxy --upstream http://127.0.0.1:9000
+  AWS_PROFILE=minio sigdiff proxy --listen 127.0.0.1:8080 --upstream https://minio.internal:9000 --json
+  aws --endpoint-url http://127.0.0.1:8080 s3 ls s3://bucket`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runProxy(e, o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "`ADDR` to listen on (loopback unless --allow-remote)")
+	f.StringVar(&o.upstream, "upstream", "", "`URL` of the object store: http(s)://host:port")
+	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a --listen address that is not on loopback")
+	f.StringVar(&o.key.profile, "profile", "", "`NAME` of a profile in the AWS shared credentials/config files")
+	f.StringVar(&o.key.accessKey, "access-key", "", "access key `ID` (with --secret-key or --secret-key-file)")
+	f.StringVar(&o.key.secretKey, "secret-key", "", "secret `KEY` (lands in your shell history: prefer the environment, a profile or --secret-key-file)")
+	f.StringVar(&o.key.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
+	f.BoolVar(&o.json, "json", false, "print one JSON object per request")
+	f.StringVar(&o.search, "search", "quick", "mistake search on a refusal the server does not explain: quick or off")
+	f.BoolVar(&o.canonical, "canonical", false, "with --json, include sigdiff's canonical request and string to sign for every signed request")
+	f.StringVar(&o.upstreamCA, "upstream-ca", "", "PEM `FILE` of the CA that signed the upstream's certificate")
+	f.BoolVar(&o.insecure, "upstream-insecure", false, "do not verify the upstream's TLS certificate")
+	_ = c.MarkFlagRequired("upstream")
+	return c
+}
+
+func runProxy(e *env, o *proxyOptions) error {
+	if err := proxy.CheckListen(o.listen, o.allowRemote); err != nil {
+		return badInput(err, "use 127.0.0.1:PORT, or add --allow-remote to accept other machines")
+	}
+	up, err := url.Parse(o.upstream)
+	if err != nil {
+		return badInputf("--upstream: %v", err)
+	}
+	if err := proxy.CheckUpstream(up); err != nil {
+		return badInput(err, "give --upstream http://host:port or https://host:port")
+	}
+	budget, err := search.ParseBudget(o.search)
+	if err != nil || budget == search.Deep {
+		return badInputf("--search %q: want quick or off", o.search)
+	}
+	tlsConf, err := o.tlsConfig()
+	if err != nil {
+		return err
+	}
+	creds, haveKey, _, err := o.key.loadCreds(e, "", false, "aws")
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	logEntry := func(en *proxy.Entry) {
+		mu.Lock()
+		defer mu.Unlock()
+		if o.json {
+			if !o.canonical && en.Signature != proxy.SigMismatch {
+				en.CanonicalRequest, en.StringToSign = "", ""
+			}
+			b, err := json.Marshal(en)
+			if err == nil {
+				e.stdout.Write(append(b, '\n'))
+			}
+			return
+		}
+		_ = en.WriteText(e.stdout)
+	}
+	p, err := proxy.New(proxy.Config{
+		Upstream:    up,
+		Credentials: creds,
+		Transport:   proxy.NewTransport(tlsConf),
+		Search:      budget,
+		Canonical:   o.canonical && o.json,
+		Log:         logEntry,
+	})
+	if err != nil {
+		return badInput(err)
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return badInputf("cannot listen on %s: %v", o.listen, unwrapOpError(err))
+	}
+	key := "no key: signatures are not verified (give AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile or --secret-key-file)"
+	if haveKey {
+		key = fmt.Sprintf("verifying with key %s from %s", creds.AccessKeyID, creds.Source)
+	}
+	fmt.Fprintf(e.stderr, "sigdiff proxy: listening on http://%s, forwarding to %s; %s\n", ln.Addr(), up.Redacted(), key)
+	if c, err := net.DialTimeout("tcp", dialAddr(up), 3*time.Second); err != nil {
+		fmt.Fprintf(e.stderr, "sigdiff: warning: upstream %s is not reachable now (%v): requests will get 502 until it is\n", up.Host, unwrapOpError(err))
+	} else {
+		c.Close()
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hard, cut := context.WithCancel(context.Background())
+	defer cut()
+	go func() {
+		<-ctx.Done()
+		fmt.Fprintln(e.stderr, "sigdiff proxy: shutting down after the requests in flight (Ctrl-C again to cut them off)")
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(again)
+		select {
+		case <-again:
+			cut()
+		case <-hard.Done():
+		}
+	}()
+	if err := p.Serve(ctx, hard, ln); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "sigdiff proxy: stopped")
+	return nil
+}
+
+func (o *proxyOptions) tlsConfig() (*tls.Config, error) {
+	if o.upstreamCA == "" && !o.insecure {
+		return nil, nil
+	}
+	conf := &tls.Config{InsecureSkipVerify: o.insecure}
+	if o.upstreamCA != "" {
+		pem, err := os.ReadFile(o.upstreamCA)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, badInputf("--upstream-ca %s: no PEM certificate in it", o.upstreamCA)
+		}
+		conf.RootCAs = pool
+	}
+	return conf, nil
+}
+
+// dialAddr is the upstream's host:port, with the scheme's default port.
+func dialAddr(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	if u.Scheme == "https" {
+		return net.JoinHostPort(u.Hostname(), "443")
+	}
+	return net.JoinHostPort(u.Hostname(), "80")
+}
+
+func unwrapOpError(err error) error {
+	if oe, ok := err.(*net.OpError); ok && oe.Err != nil {
+		return oe.Err
+	}
+	return err
+}
