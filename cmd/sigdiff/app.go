@@ -44,6 +44,7 @@ type env struct {
 	getenv         func(string) string
 	stdinIsTTY     bool
 	stdoutIsTTY    bool
+	stderrIsTTY    bool
 }
 
 func osEnv() *env {
@@ -54,6 +55,7 @@ func osEnv() *env {
 		getenv:      os.Getenv,
 		stdinIsTTY:  isTerminal(os.Stdin),
 		stdoutIsTTY: isTerminal(os.Stdout),
+		stderrIsTTY: isTerminal(os.Stderr),
 	}
 }
 

@@ -1,21 +1,26 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigdiff/sigdiff/internal/clientlog"
 	"github.com/sigdiff/sigdiff/internal/clientsig"
 	"github.com/sigdiff/sigdiff/internal/diagnose"
 	"github.com/sigdiff/sigdiff/internal/recompute"
+	"github.com/sigdiff/sigdiff/internal/request"
 	"github.com/sigdiff/sigdiff/internal/s3error"
+	"github.com/sigdiff/sigdiff/internal/search"
 )
 
 type checkOptions struct {
 	client string
 	host   string
 	form   string
+	search string
 	sign   signFlags
 	output outputOptions
 }
@@ -40,6 +45,7 @@ func addCheckFlags(c *cobra.Command, o *checkOptions) {
 	f.StringVar(&o.host, "host", "", "the `HOST` the request went to, to check the scope's region against it")
 	addSignFlags(c, &o.sign, false)
 	addFormFlag(c, &o.form)
+	f.StringVar(&o.search, "search", "quick", "with a key, search known client mistakes for the one that reproduces the signature sent: quick (about 2 s), deep or off")
 	addOutputFlags(c, &o.output)
 }
 
@@ -70,6 +76,13 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	budget, err := search.ParseBudget(o.search)
+	if err != nil {
+		return badInputf("--search takes quick, deep or off, not %q", o.search)
+	}
+	if o.form != "" && o.sign.request != "" {
+		return badInputf("give --request or --form, not both: a form upload is its own request")
+	}
 	name := ""
 	if len(args) == 1 {
 		name = args[0]
@@ -78,52 +91,117 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A browser capture or a client's debug log holds many exchanges:
+	// every refused one is diagnosed.
+	if looksLikeHAR(data) {
+		return checkHAR(e, o, data, src, budget, format, pal)
+	}
+	if clientlog.Detect(data) != "" {
+		if done, err := checkLog(e, o, data, src, budget, format, pal); done || err != nil {
+			return err
+		}
+	}
 	body, err := s3error.Parse(data)
 	if err != nil {
 		return badInput(prefixed(src, err), "paste the whole response body, from <Error> to </Error>")
 	}
-	in := diagnose.Input{Body: body, Host: o.host}
+	var client *clientsig.Signed
 	if o.client != "" {
-		cdata, csrc, err := readInput(e, o.client, "client's signed strings")
-		if err != nil {
-			return err
-		}
-		if in.Client, err = clientsig.Parse(cdata); err != nil {
-			return badInput(prefixed(csrc, err))
-		}
-	}
-	switch {
-	case o.form != "" && o.sign.request != "":
-		return badInputf("give --request or --form, not both: a form upload is its own request")
-	case o.form != "":
-		if err := formForCheck(e, o, body, &in); err != nil {
-			return err
-		}
-	case o.sign.request != "":
-		if err := recomputeForCheck(e, o, body, &in); err != nil {
+		if client, err = readClient(e, o.client, body); err != nil {
 			return err
 		}
 	}
-	rep := diagnose.Diagnose(in)
+	rep, err := diagnoseCase(e, o, body, nil, client, budget)
+	if err != nil {
+		return err
+	}
 	if err := render(e.stdout, rep, format, pal); err != nil {
 		return err
 	}
 	return verdictStatus(rep)
 }
 
+// diagnoseCase runs the whole analysis of one error: what the client
+// signed (given), the request (given as req, or --request, or --form)
+// recomputed with the key when there is one, the mistake search.
+func diagnoseCase(e *env, o *checkOptions, body *s3error.Body, req *request.Request, client *clientsig.Signed, budget search.Budget) (*diagnose.Report, error) {
+	in := diagnose.Input{Body: body, Host: o.host, Client: client}
+	switch {
+	case o.form != "":
+		if err := formForCheck(e, o, body, &in); err != nil {
+			return nil, err
+		}
+	case req != nil || o.sign.request != "":
+		s, err := recomputeForCheck(e, o, body, req, &in)
+		if err != nil {
+			return nil, err
+		}
+		if s.haveKey && in.Client == nil && !keyMismatch(body, &in) {
+			runSearch(e, budget, body, &in, s.creds, s.req)
+		}
+	default:
+		if err := keyOnlyForCheck(e, o, body, &in, budget); err != nil {
+			return nil, err
+		}
+	}
+	return diagnose.Diagnose(in), nil
+}
+
+// readClient reads --client: a canonical request and/or string to sign,
+// or a client's debug log, from which the exchange that sent the error's
+// signature (else the first that logged its strings) is taken.
+func readClient(e *env, name string, body *s3error.Body) (*clientsig.Signed, error) {
+	data, src, err := readInput(e, name, "client's signed strings")
+	if err != nil {
+		return nil, err
+	}
+	if clientlog.Detect(data) != "" {
+		if l, err := clientlog.Parse(data); err == nil {
+			var first *clientsig.Signed
+			for i := range l.Exchanges {
+				x := &l.Exchanges[i]
+				sig := x.Signed()
+				if sig == nil {
+					continue
+				}
+				if first == nil {
+					first = sig
+				}
+				if body.SignatureProvided != "" && strings.EqualFold(x.Signature, body.SignatureProvided) {
+					return sig, nil
+				}
+			}
+			if first != nil {
+				return first, nil
+			}
+		}
+	}
+	c, err := clientsig.Parse(data)
+	if err != nil {
+		return nil, badInput(prefixed(src, err))
+	}
+	return c, nil
+}
+
 // recomputeForCheck signs the user's request (the "correct" view) and, with
 // a key, the server's own string to sign (the signature it expected).
-func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose.Input) error {
-	s, err := o.sign.resolve(e, hintFromBody(body), false)
+func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, req *request.Request, in *diagnose.Input) (*signing, error) {
+	var s *signing
+	var err error
+	if req != nil {
+		s, err = o.sign.resolveRequest(e, req, req.Source, hintFromBody(body), false)
+	} else {
+		s, err = o.sign.resolve(e, hintFromBody(body), false)
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if in.Host == "" {
 		in.Host = s.req.Host
 	}
 	v, err := recompute.Sign(s.req, s.creds, s.opts, s.scheme)
 	if err != nil {
-		return badInput(err)
+		return nil, badInput(err)
 	}
 	rc := &diagnose.Recomputed{
 		Scheme:           v.Scheme,
@@ -143,7 +221,47 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose
 	if s.auth != nil {
 		in.SentSignature = s.auth.Signature
 	}
+	return s, nil
+}
+
+// keyOnlyForCheck uses a key found in the usual places (environment,
+// profile, flags) when no request is given: the server's string to sign
+// with that key tells key-mismatch apart, and the search can run from the
+// server's own canonical request.
+func keyOnlyForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose.Input, budget search.Budget) error {
+	if len(body.StringToSign) == 0 || body.SignatureProvided == "" {
+		return nil
+	}
+	service := "aws"
+	if body.Service == "oss" {
+		service = "oss"
+	}
+	creds, haveKey, notes, err := o.sign.loadCreds(e, body.AccessKeyID, false, service)
+	if err != nil || !haveKey {
+		return err
+	}
+	rc := &diagnose.Recomputed{Notes: notes}
+	if body.AccessKeyID != "" && creds.AccessKeyID != "" && creds.AccessKeyID != body.AccessKeyID && !strings.HasPrefix(body.AccessKeyID, "[") {
+		rc.Notes = append(rc.Notes, fmt.Sprintf("the key found (%s, from %s) is not the access key id of the error (%s): conclusions about the key may not hold", creds.AccessKeyID, creds.Source, body.AccessKeyID))
+	}
+	if res, err := recompute.SignStringToSign(body.Scheme, string(body.StringToSign), creds, recompute.Options{}); err == nil {
+		rc.ServerSignature = res.Signature
+		rc.Scheme = res.Scheme
+	} else {
+		rc.Notes = append(rc.Notes, "the server's string to sign could not be re-signed: "+err.Error())
+	}
+	in.Recomputed, in.HaveKey = rc, true
+	if !keyMismatch(body, in) {
+		runSearch(e, budget, body, in, creds, nil)
+	}
 	return nil
+}
+
+// keyMismatch reports whether the key already reproduces the signature
+// from the server's own string to sign: then there is nothing to search.
+func keyMismatch(body *s3error.Body, in *diagnose.Input) bool {
+	rc := in.Recomputed
+	return rc != nil && rc.ServerSignature != "" && strings.EqualFold(rc.ServerSignature, strings.TrimSpace(body.SignatureProvided))
 }
 
 // formForCheck recomputes a form upload's policy signature and evaluates

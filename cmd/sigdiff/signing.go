@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/har"
 	"github.com/sigdiff/sigdiff/internal/recompute"
 	"github.com/sigdiff/sigdiff/internal/request"
 )
@@ -28,6 +29,7 @@ type signFlags struct {
 	secretKey     string
 	secretKeyFile string
 	scheme        string
+	entry         int // --entry: which HAR entry
 }
 
 func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
@@ -45,6 +47,7 @@ func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
 	f.StringVar(&o.accessKey, "access-key", "", "access key `ID` (with --secret-key or --secret-key-file)")
 	f.StringVar(&o.secretKey, "secret-key", "", "secret `KEY` (lands in your shell history: prefer the environment, a profile or --secret-key-file)")
 	f.StringVar(&o.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
+	f.IntVar(&o.entry, "entry", 0, "with a HAR: use entry `N` (1-based) instead of the first refused one")
 	f.StringVar(&o.scheme, "scheme", "", "sign as `SCHEME` (sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query) instead of the one the request's signature names")
 }
 
@@ -72,10 +75,46 @@ func (o *signFlags) resolve(e *env, hint scopeHint, needKey bool) (*signing, err
 	if err != nil {
 		return nil, err
 	}
+	req, err := parseRequest(data, src, o.entry)
+	if err != nil {
+		return nil, err
+	}
+	return o.resolveRequest(e, req, src, hint, needKey)
+}
+
+// parseRequest reads a request file: raw HTTP, curl, a URL, or a HAR
+// (entry n, else the first entry refused with a signing error, else the
+// first entry).
+func parseRequest(data []byte, src string, entry int) (*request.Request, error) {
+	if looksLikeHAR(data) {
+		h, err := har.Parse(data)
+		if err != nil {
+			return nil, badInput(prefixed(src, err))
+		}
+		if entry > 0 {
+			e, err := h.Entry(entry)
+			if err != nil {
+				return nil, badInput(prefixed(src, err))
+			}
+			return e.Request, nil
+		}
+		if fs := har.Failures(h); len(fs) > 0 {
+			return fs[0].Request, nil
+		}
+		if len(h.Entries) == 0 {
+			return nil, badInputf("%s: the HAR holds no entries", src)
+		}
+		return h.Entries[0].Request, nil
+	}
 	req, err := request.Parse(data)
 	if err != nil {
-		return nil, badInput(prefixed(src, err), "give the raw HTTP request, a curl command line or the URL")
+		return nil, badInput(prefixed(src, err), "give the raw HTTP request, a curl command line, the URL or a HAR")
 	}
+	return req, nil
+}
+
+// resolveRequest resolves signing for a request already parsed.
+func (o *signFlags) resolveRequest(e *env, req *request.Request, src string, hint scopeHint, needKey bool) (*signing, error) {
 	s := &signing{req: req, notes: req.Notes, scheme: o.scheme}
 	auth, err := recompute.ParseAnyAuth(req)
 	switch {
@@ -250,4 +289,15 @@ func isStreamingRequest(req *request.Request) bool {
 	v, _ := req.Get("x-amz-content-sha256")
 	streaming, _ := recompute.IsStreaming(strings.TrimSpace(v))
 	return streaming
+}
+
+// looksLikeHAR tells a HAR export from the other inputs: a JSON object
+// whose first key is "log".
+func looksLikeHAR(data []byte) bool {
+	t := strings.TrimLeft(string(data[:min(len(data), 4096)]), " \t\r\n\ufeff")
+	if !strings.HasPrefix(t, "{") {
+		return false
+	}
+	t = strings.TrimLeft(t[1:], " \t\r\n")
+	return strings.HasPrefix(t, `"log"`)
 }

@@ -26,6 +26,8 @@ type Input struct {
 	// PolicyChecks are a POST form's conditions evaluated against its
 	// fields; the failed ones become causes.
 	PolicyChecks []PolicyCheck
+	// Search is the mistake search's outcome, when one ran.
+	Search *Search
 }
 
 // signatureCodes are the error codes that mean "the signature is wrong".
@@ -71,6 +73,7 @@ func Diagnose(in Input) *Report {
 		r.compare(b.CanonicalRequest, in.Client.CanonicalRequest, b.StringToSign, in.Client.StringToSign)
 	}
 	r.Recomputed = in.Recomputed
+	r.Search = in.Search
 	r.PolicyChecks = in.PolicyChecks
 	for _, pc := range in.PolicyChecks {
 		if pc.Status == "failed" && pc.Cause != "" {
@@ -188,6 +191,7 @@ func (r *Report) judgeViews(in Input) {
 		r.Headline = "your request as given signs to exactly the signature sent, but the server saw a different request; first difference: " + r.FirstDivergence.Label
 		r.Facts = append(r.Facts, "recomputing your request with your key reproduces SignatureProvided", "the server's canonical request differs from your request's: something between client and server changed it")
 		r.causesFromDiffs()
+	case r.judgeSearch(in):
 	case r.FirstDivergence != nil:
 		r.Verdict = ClientSignedDifferently
 		if in.Client != nil {
@@ -228,10 +232,12 @@ func (r *Report) judgeViews(in Input) {
 	default:
 		r.Verdict = Undetermined
 		r.Headline = undeterminedHeadline(b)
+		r.viewFacts(in, provided)
 		r.NextSteps = append(r.NextSteps,
 			"give what your client signed with --client FILE (a canonical request or string to sign from its debug log) to see where it differs",
 			"give the request with --request FILE and your key (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile) to recompute the signature")
 	}
+	r.searchFacts(in.Search)
 	if rc != nil && !in.HaveKey && r.Verdict != Undetermined {
 		r.NextSteps = append(r.NextSteps, "with your key, sigdiff can also tell whether the key itself differs (key-mismatch) and whether your request reproduces the signature sent")
 	}

@@ -87,6 +87,7 @@ type Report struct {
 	Recomputed      *Recomputed      `json:"recomputed,omitempty"`
 	FirstDivergence *diff.Divergence `json:"first_divergence"`
 	PolicyChecks    []PolicyCheck    `json:"policy_checks,omitempty"`
+	Search          *Search          `json:"search,omitempty"`
 	Diffs           []*diff.Result   `json:"diffs"`
 	Causes          []Cause          `json:"causes"`
 	NextSteps       []string         `json:"next_steps"`
