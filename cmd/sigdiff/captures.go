@@ -118,9 +118,20 @@ func entryWord(source string) string {
 	return "exchange"
 }
 
+func entriesWord(source string) string {
+	if source == "har" {
+		return "entries"
+	}
+	return "exchanges"
+}
+
 // writeCaptureSummary prints one line per refused exchange before the reports.
 func writeCaptureSummary(e *env, res *captureResult) {
-	fmt.Fprintf(e.stdout, "sigdiff: %d of %d %ss in the %s were refused with a signing error\n", len(res.Failures), res.Exchanges, entryWord(res.Source), strings.TrimPrefix(res.Source, "log:"))
+	what := "HAR"
+	if f, ok := strings.CutPrefix(res.Source, "log:"); ok {
+		what = f + " debug log"
+	}
+	fmt.Fprintf(e.stdout, "sigdiff: %d of the %d %s in the %s were refused with a signing error\n", len(res.Failures), res.Exchanges, entriesWord(res.Source), what)
 	if len(res.Failures) == 0 {
 		return
 	}
