@@ -163,6 +163,7 @@ func (r *Report) decide(in Input) {
 	if len(b.StringToSign) == 0 && len(b.CanonicalRequest) == 0 {
 		r.addCause("server-detail-missing", Certain, "the body carries no StringToSign or CanonicalRequest")
 	}
+	r.shapeRules()
 	r.judgeViews(in)
 }
 

@@ -193,3 +193,56 @@ func TestDiagnose_policySignedWrongBytes(t *testing.T) {
 		t.Fatalf("causes %v", ids(r.Causes))
 	}
 }
+
+const v2STS = "PUT\nc8fdb181845a4ca6b8fec737b3581d76\ntext/html\nThu, 17 Nov 2005 18:49:58 GMT\nx-amz-meta-author:foo@bar.com\nx-amz-meta-magic:abracadabra\n/quotes/nelson"
+
+func v2Body(sts, sig string) *s3error.Body {
+	return &s3error.Body{Service: "aws-s3", Code: "SignatureDoesNotMatch", Scheme: "sigv2-header", AccessKeyID: "44CF9590006BF252F707",
+		StringToSign: []byte(sts), HasStringToSignBytes: true, SignatureProvided: sig}
+}
+
+// TestDiagnose_remainingCauses covers the ids the other tables do not:
+// each case is one where that cause is the truth, and it must rank first.
+func TestDiagnose_remainingCauses(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   *s3error.Body
+		client *clientsig.Signed
+		want   string
+	}{
+		{"header name case", v4Body(replace(baseCR, "range:bytes=0-9", "x-amz-meta-a:b\nrange:bytes=0-9")), &clientsig.Signed{CanonicalRequest: []byte(replace(baseCR, "range:bytes=0-9", "X-Amz-Meta-A:b\nrange:bytes=0-9"))}, "header-case-or-order"},
+		{"v2 amz header", v2Body(v2STS, "jZNOcbfWmD/A/f3hSvVzXZjM2HU="), &clientsig.Signed{StringToSign: []byte(replace(v2STS, "x-amz-meta-author:foo@bar.com", "x-amz-meta-author: foo@bar.com"))}, "v2-canonical-headers"},
+		{"v2 content-md5", v2Body(v2STS, "jZNOcbfWmD/A/f3hSvVzXZjM2HU="), &clientsig.Signed{StringToSign: []byte(replace(v2STS, "c8fdb181845a4ca6b8fec737b3581d76", ""))}, "v2-content-md5"},
+		{"v2 date", v2Body(v2STS, "jZNOcbfWmD/A/f3hSvVzXZjM2HU="), &clientsig.Signed{StringToSign: []byte(replace(v2STS, "Thu, 17 Nov 2005 18:49:58 GMT", ""))}, "v2-date"},
+		{"v2 resource", v2Body(v2STS, "jZNOcbfWmD/A/f3hSvVzXZjM2HU="), &clientsig.Signed{StringToSign: []byte(replace(v2STS, "/quotes/nelson", "/nelson"))}, "v2-resource"},
+		{"v2 signature not url-encoded", func() *s3error.Body {
+			b := v2Body(v2STS, "jZNOcbfW mD/A/f3hSvVzXZjM2HU=")
+			b.Scheme = "sigv2-query"
+			return b
+		}(), nil, "v2-signature-not-url-encoded"},
+		{"signature as base64", func() *s3error.Body {
+			b := v4Body(baseCR)
+			b.SignatureProvided = "8OC9uHyWRCDoV7013Vbtkwu9RPAXCrpI3ZEQOcA2vbE="
+			return b
+		}(), nil, "signature-encoding"},
+		{"trailer checksum on a compatible store", func() *s3error.Body {
+			cr := strings.TrimSuffix(baseCR, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") + "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+			b := v4Body(cr)
+			b.Service = "s3-compatible"
+			return b
+		}(), nil, "checksum-trailer"},
+		{"paste damage alone", func() *s3error.Body {
+			b := v4Body(baseCR)
+			b.Damage = []s3error.Damage{{Part: "canonical_request", Offset: 3, Text: "GET", Bytes: "GET\r", Note: "CR (0d) in the bytes is missing from the text"}}
+			return b
+		}(), nil, "paste-damaged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Diagnose(Input{Body: tt.body, Client: tt.client})
+			if len(r.Causes) == 0 || r.Causes[0].ID != tt.want {
+				t.Fatalf("causes %v, want %s first", ids(r.Causes), tt.want)
+			}
+		})
+	}
+}

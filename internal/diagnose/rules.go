@@ -127,10 +127,11 @@ func (r *Report) headerRule(d *diff.Result, u diff.Unit, name, s, c, ev string) 
 		r.addCause("signed-header-missing", Likely, fmt.Sprintf("header %s: the client signed %q, the server received none", name, cv))
 	case u.Op == diff.ServerOnly:
 		r.addCause("signed-headers-list", Likely, fmt.Sprintf("header %s: the server canonicalized it, the client did not", name))
+	case sv == cv && s != c:
+		// Same value, the names differ in case.
+		r.addCause("header-case-or-order", Likely, ev)
 	case collapse(sv) == collapse(cv):
 		r.addCause("header-whitespace", Likely, ev)
-	case strings.EqualFold(s, c):
-		r.addCause("header-case-or-order", Likely, ev)
 	case name == "x-amz-date":
 		r.addCause("date-mismatch", Likely, ev)
 	case name == "x-amz-content-sha256":
