@@ -45,7 +45,12 @@ func randomFile(t *testing.T, size int) (string, []byte) {
 // each of the methods.
 func checkEntries(t *testing.T, prefix, scheme string, methods ...string) []*proxy.Entry {
 	t.Helper()
-	es := s.log.settle(prefix)
+	return checkVerified(t, prefix, s.log.settle(prefix), scheme, methods...)
+}
+
+// checkVerified is checkEntries over given entries.
+func checkVerified(t *testing.T, prefix string, es []*proxy.Entry, scheme string, methods ...string) []*proxy.Entry {
+	t.Helper()
 	if len(es) == 0 {
 		t.Fatalf("the proxy saw no request under %s", prefix)
 	}

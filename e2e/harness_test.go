@@ -254,7 +254,7 @@ func (l *entryLog) add(e *proxy.Entry) {
 
 // settle waits until no entry has arrived for a moment (diagnoses are
 // logged after the client has its answer) and returns the entries whose
-// path starts with prefix.
+// path is prefix or below it ("/" for all).
 func (l *entryLog) settle(prefix string) []*proxy.Entry {
 	n := -1
 	for quiet := 0; quiet < 3; time.Sleep(100 * time.Millisecond) {
@@ -272,7 +272,7 @@ func (l *entryLog) settle(prefix string) []*proxy.Entry {
 	defer l.mu.Unlock()
 	var out []*proxy.Entry
 	for _, e := range l.es {
-		if strings.HasPrefix(e.Path, prefix) {
+		if prefix == "/" || e.Path == prefix || strings.HasPrefix(e.Path, prefix+"/") {
 			out = append(out, e)
 		}
 	}

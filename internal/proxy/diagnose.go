@@ -128,7 +128,23 @@ func (p *Proxy) ownDiagnosis(e *Entry, v *verification, req *request.Request) {
 		add("signed-header-missing", diagnose.Certain, "SignedHeaders lists "+strings.Join(missing, ", ")+", absent from the request as received")
 		return
 	}
-	hit, notes := p.search(v, req)
+	if v.auth.Family == nil {
+		if c := v2Search(v); c != nil {
+			add(c.cause, diagnose.Reproduced, "the signature sent is reproduced when the client "+c.summary)
+			e.Verdict = diagnose.ClientSignedDifferently
+			if transitCauses[c.cause] {
+				e.Verdict = diagnose.RequestChangedInTransit
+			}
+			e.Headline = "what the client signed differs from what arrived: it " + c.summary
+			return
+		}
+		e.Notes = append(e.Notes, fmt.Sprintf("%d variants of the string to sign tried (resource, method, content type, Content-MD5): none reproduces the signature sent", len(v2Variants(v.result.StringToSign, req))))
+		e.Verdict = diagnose.ClientSignedDifferently
+		e.Headline = "the proxy's key does not reproduce the signature sent, nor does any variant of the string to sign it tried"
+		add("secret-key-mismatch", diagnose.Possible, "your key gives "+v.result.Signature+" for the request as received; the client sent "+v.auth.Signature)
+		return
+	}
+	hit, ran, notes := p.search(v, req)
 	e.Notes = append(e.Notes, notes...)
 	if hit != nil && len(hit.Ops) > 0 {
 		var summaries []string
@@ -154,7 +170,7 @@ func (p *Proxy) ownDiagnosis(e *Entry, v *verification, req *request.Request) {
 	e.Verdict = diagnose.ClientSignedDifferently
 	e.Headline = "the proxy's key does not reproduce the signature sent, and no known change to the request does: the client signed with another secret"
 	confidence := diagnose.Likely
-	if hit == nil && len(notes) > 0 && strings.Contains(notes[len(notes)-1], "not run") {
+	if !ran {
 		confidence = diagnose.Possible
 	}
 	add("secret-key-mismatch", confidence, "your key gives "+v.result.Signature+" for the request as received; the client sent "+v.auth.Signature)
@@ -190,24 +206,23 @@ const maxQueuedSearches = 16
 // is what the client signed instead. A hop that rewrote Host and said so
 // in X-Forwarded-Host or Forwarded (RFC 7239) gives the host the client
 // most likely signed.
-func (p *Proxy) search(v *verification, req *request.Request) (*search.Hit, []string) {
+func (p *Proxy) search(v *verification, req *request.Request) (hit *search.Hit, ran bool, notes []string) {
 	if p.cfg.Search == search.Off {
-		return nil, []string{"mistake search off: not run"}
+		return nil, false, []string{"mistake search off: not run"}
 	}
-	if v.result == nil || v.result.CanonicalRequest == "" || v.auth.Family == nil {
-		return nil, []string{"mistake search not run: it knows the V4 schemes only"}
+	if v.result == nil || v.result.CanonicalRequest == "" {
+		return nil, false, []string{"mistake search not run: no canonical request"}
 	}
 	// Searches run one at a time, each on every core; refusals queue for
 	// it, up to maxQueuedSearches, beyond which a flood of refusals is
 	// reported without searching.
 	if p.searchQueue.Add(1) > maxQueuedSearches {
 		p.searchQueue.Add(-1)
-		return nil, []string{fmt.Sprintf("mistake search not run: %d refusals already wait for one", maxQueuedSearches)}
+		return nil, false, []string{fmt.Sprintf("mistake search not run: %d refusals already wait for one", maxQueuedSearches)}
 	}
 	p.searching <- struct{}{}
 	defer func() { <-p.searching; p.searchQueue.Add(-1) }()
 	sreq := req
-	var notes []string
 	if fh := forwardedHost(req); fh != "" && !strings.EqualFold(fh, req.Host) {
 		c := *req
 		c.Host = fh
@@ -226,16 +241,16 @@ func (p *Proxy) search(v *verification, req *request.Request) (*search.Hit, []st
 	}
 	res, err := search.Run(context.Background(), in, search.Options{Budget: p.cfg.Search})
 	if err != nil {
-		return nil, append(notes, "mistake search not run: "+err.Error())
+		return nil, false, append(notes, "mistake search not run: "+err.Error())
 	}
 	if res.Hit == nil {
 		n := fmt.Sprintf("mistake search: %d candidates in %s, none reproduces the signature sent", res.Tried, res.Elapsed.Round(1e6))
 		if res.BudgetExhausted {
 			n += " (stopped by its time bound)"
 		}
-		return nil, append(notes, n)
+		return nil, true, append(notes, n)
 	}
-	return res.Hit, append(notes, fmt.Sprintf("mistake search: reproduced after %d candidates in %s", res.Tried, res.Elapsed.Round(1e6)))
+	return res.Hit, true, append(notes, fmt.Sprintf("mistake search: reproduced after %d candidates in %s", res.Tried, res.Elapsed.Round(1e6)))
 }
 
 // forwardedHost is the host a hop says the client asked for:
