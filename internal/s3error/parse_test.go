@@ -8,40 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sigdiff/sigdiff/internal/testenv"
 )
-
-// repoRoot walks up from the package directory to go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package")
-		}
-		dir = parent
-	}
-}
-
-// sharedDir returns ../shared/<sub> next to the repository, skipping the
-// test when it is absent (failing under CI=true).
-func sharedDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", sub)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is absent: %v", dir, err)
-		}
-		t.Skipf("%s is absent; skipping", dir)
-	}
-	return dir
-}
 
 func mustParse(t *testing.T, in string) *Body {
 	t.Helper()
@@ -63,7 +32,7 @@ func checkByID(cs []Check, id string) *Check {
 
 func TestParse_fineUploaderExample(t *testing.T) {
 	paths := []string{filepath.Join(bodiesDir, "aws-sigv4.fineuploader.xml")}
-	if dir := filepath.Join(repoRoot(t), "..", "shared", "examples"); dirExists(dir) {
+	if dir := filepath.Join(testenv.RepoRoot(t), "..", "shared", "examples"); dirExists(dir) {
 		paths = append(paths, filepath.Join(dir, "fineuploader-multipart-403.xml"))
 	} else if os.Getenv("CI") == "true" {
 		t.Fatalf("%s is absent", dir)

@@ -1,6 +1,8 @@
 package s3error
 
 import (
+	"github.com/sigdiff/sigdiff/internal/testenv"
+
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -25,7 +27,7 @@ var jsonSchemes = map[string]string{
 }
 
 func loadVectors(t *testing.T) []vector {
-	dir := sharedDir(t, "vectors")
+	dir := testenv.Shared(t, "vectors")
 	var out []vector
 	for _, set := range []string{"s3-docs", "aws-general", "sigv2", "oss"} {
 		files, _ := filepath.Glob(filepath.Join(dir, set, "*.json"))

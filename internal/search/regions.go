@@ -1,63 +1,18 @@
 package search
 
-import "sort"
+import (
+	"slices"
+	"sort"
+
+	"github.com/sigdiff/sigdiff/internal/regions"
+)
 
 // awsRegions lists, sorted, every AWS region a key can be derived for:
 // the regions of all partitions (aws, aws-cn, aws-us-gov, aws-eusc and
 // the isolated ones) in aws-sdk-go-v2 v1.48.0
 // internal/endpoints/awsrulesfn/partitions.json, without the "*-global"
 // pseudo-regions; then "auto", which Cloudflare R2 (and GCS) sign with.
-var awsRegions = []string{
-	"af-south-1",
-	"ap-east-1",
-	"ap-east-2",
-	"ap-northeast-1",
-	"ap-northeast-2",
-	"ap-northeast-3",
-	"ap-south-1",
-	"ap-south-2",
-	"ap-southeast-1",
-	"ap-southeast-2",
-	"ap-southeast-3",
-	"ap-southeast-4",
-	"ap-southeast-5",
-	"ap-southeast-6",
-	"ap-southeast-7",
-	"auto",
-	"ca-central-1",
-	"ca-west-1",
-	"cn-north-1",
-	"cn-northwest-1",
-	"eu-central-1",
-	"eu-central-2",
-	"eu-isoe-west-1",
-	"eu-north-1",
-	"eu-south-1",
-	"eu-south-2",
-	"eu-west-1",
-	"eu-west-2",
-	"eu-west-3",
-	"eusc-de-east-1",
-	"il-central-1",
-	"me-central-1",
-	"me-south-1",
-	"me-west-1",
-	"mx-central-1",
-	"sa-east-1",
-	"sa-west-1",
-	"us-east-1",
-	"us-east-2",
-	"us-gov-east-1",
-	"us-gov-west-1",
-	"us-iso-east-1",
-	"us-iso-west-1",
-	"us-isob-east-1",
-	"us-isob-west-1",
-	"us-isof-east-1",
-	"us-isof-south-1",
-	"us-west-1",
-	"us-west-2",
-}
+var awsRegions = slices.Sorted(slices.Values(append(slices.Clone(regions.AWS), "auto")))
 
 // ossRegions lists, sorted, the Alibaba Cloud region ids OSS V4 scopes
 // name (the part after "oss-" in the public endpoints, Alibaba Cloud OSS
