@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/sigdiff/sigdiff/internal/diagnose"
 	"github.com/sigdiff/sigdiff/internal/har"
@@ -87,6 +88,7 @@ func (p *Proxy) diagnose(e *Entry, v *verification, req *request.Request, c *err
 	own := !detail && (signatureCodes[b.Code] || b.Code == "" || b.Code == "AccessDenied" && missingSigned(v) != nil)
 	if !own {
 		e.Verdict, e.Headline, e.Causes = rep.Verdict, rep.Headline, rep.Causes
+		p.skewEvidence(e, b, v)
 		return
 	}
 	e.Notes = append(e.Notes, "the server's error says nothing of what it signed: diagnosed from the proxy's own verification")
@@ -102,6 +104,18 @@ func (p *Proxy) ownDiagnosis(e *Entry, v *verification, req *request.Request) {
 	}
 	switch v.state {
 	case SigOK:
+		if v.plus != 0 {
+			// The signature is right for one reading of '+' in the path;
+			// the server took the other.
+			e.Verdict = diagnose.ClientSignedDifferently
+			signed, server := "a space (%20), as S3 reads a raw '+'", "a plus sign (%2B), as MinIO and Go servers do"
+			if v.plus == plusLiteral {
+				signed, server = "a plus sign (%2B), as MinIO reads a raw '+'", "a space (%20), as S3 does"
+			}
+			e.Headline = "the path carries a raw '+' that the client signed as " + signed + "; the server read it as " + server
+			add("uri-encoding", diagnose.Likely, "the signature sent verifies with the '+' read as "+signed+", and the server refused it: it read "+server)
+			return
+		}
 		e.Verdict = diagnose.KeyMismatch
 		e.Headline = "the request verifies with the proxy's key and was forwarded unchanged, yet the server refused its signature: the server holds another secret for " + v.auth.AccessKeyID
 		add("secret-key-mismatch", diagnose.Likely, "the signature sent is the one the proxy's key gives for this request, byte for byte as the server received it")
@@ -310,4 +324,30 @@ func requestSecrets(req *request.Request, v *verification) []string {
 		}
 	}
 	return secretForms(ss...)
+}
+
+// skewEvidence puts the size of a clock skew in its evidence when the
+// server's RequestTimeTooSkewed does not give its times (MinIO's does
+// not): the request's date against the proxy's clock, which sits next to
+// the server.
+func (p *Proxy) skewEvidence(e *Entry, b *s3error.Body, v *verification) {
+	if b.Code != "RequestTimeTooSkewed" || v.auth == nil || v.auth.Time.IsZero() {
+		return
+	}
+	if _, ok := b.Get("ServerTime"); ok {
+		return
+	}
+	now := p.cfg.Now().UTC()
+	skew := now.Sub(v.auth.Time)
+	dir := "behind"
+	if skew < 0 {
+		dir, skew = "ahead of", -skew
+	}
+	ev := fmt.Sprintf("the request is dated %s (%s); the proxy's clock reads %s: the client's clock is %s %s", v.auth.Time.Format(time.RFC3339), v.auth.TimeSource, now.Format(time.RFC3339), skew.Round(time.Second), dir)
+	for i := range e.Causes {
+		if e.Causes[i].ID == "clock-skew" {
+			e.Causes[i].Evidence = ev
+		}
+	}
+	e.Headline = fmt.Sprintf("the client's clock is %s %s the proxy's: the server refuses requests more than 15 minutes off", skew.Round(time.Second), dir)
 }

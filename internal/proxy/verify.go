@@ -37,6 +37,9 @@ type verification struct {
 	chunks *chunkTap
 	// chunkFailure is the first chunk check that failed, once finished.
 	chunkFailure *chunked.Failure
+	// plus says how the signature that verified read a raw '+' in the
+	// path: plusAsSpace or plusLiteral; 0 when the path has none.
+	plus int
 }
 
 // verify starts the check of req: parse its signing fields, and sign it
@@ -90,7 +93,30 @@ func (v *verification) sign() {
 	if sameSig(res.Signature, v.auth.Signature) {
 		v.state = SigOK
 	}
+	if v.auth.Family == nil || !strings.Contains(v.req.RawPath, "+") {
+		return
+	}
+	// S3 reads a raw '+' in the path as a space, MinIO (Go's
+	// url.PathUnescape) as a plus sign; recompute follows S3. A client
+	// that signed the other reading is consistent with its request, and
+	// which reading the server takes decides whether it is refused.
+	if v.state == SigOK {
+		v.plus = plusAsSpace
+		return
+	}
+	alt := *v.req
+	alt.RawPath = strings.ReplaceAll(alt.RawPath, "+", "%2B")
+	if r2, err := recompute.Sign(&alt, v.creds, v.opts, v.scheme); err == nil && sameSig(r2.Signature, v.auth.Signature) {
+		v.result, v.state, v.plus = r2, SigOK, plusLiteral
+		v.notes = append(v.notes, "the client signed the raw '+' in the path as a plus sign (%2B), as MinIO reads it; S3 reads it as a space")
+	}
 }
+
+// How a verified signature read a raw '+' in the path.
+const (
+	plusAsSpace = 1 + iota // as S3 does: %20
+	plusLiteral            // as MinIO does: %2B
+)
 
 // sameSig compares signatures as servers do: hex case-insensitively,
 // base64 (SigV2, OSS V1) exactly.
