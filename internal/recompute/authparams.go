@@ -58,8 +58,10 @@ func schemeOf(f *Family, form Form) string {
 	switch f.Algorithm {
 	case OSS4.Algorithm:
 		prefix = "oss-v4"
-	case "GOOG4-HMAC-SHA256":
-		return "gcs-v4-hmac"
+	case GOOG4.Algorithm:
+		return SchemeGCSV4HMAC
+	case GOOG4RSA.Algorithm:
+		return SchemeGCSV4RSA
 	}
 	if form == FormQuery {
 		return prefix + "-query"

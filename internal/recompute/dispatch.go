@@ -29,7 +29,7 @@ const (
 )
 
 // schemeList names the schemes Sign knows, for messages.
-const schemeList = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query"
+const schemeList = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query, gcs-v4-hmac, gcs-v4-rsa, gcs-v2, sigv4a-header, sigv4a-query"
 
 // ErrUnknownScheme is wrapped by the error for a scheme id Sign does not know.
 var ErrUnknownScheme = errors.New("unknown signing scheme")
@@ -45,6 +45,12 @@ func DetectScheme(req *request.Request) string {
 		switch authScheme(v) {
 		case OSS4.Algorithm:
 			return SchemeOSSV4Header
+		case GOOG4.Algorithm:
+			return SchemeGCSV4HMAC
+		case GOOG4RSA.Algorithm:
+			return SchemeGCSV4RSA
+		case SigV4AAlgorithm:
+			return SchemeSigV4AHeader
 		case "AWS":
 			return SchemeSigV2Header
 		case "OSS":
@@ -64,6 +70,9 @@ func DetectScheme(req *request.Request) string {
 // A V2-style URL needs its access key parameter: Signature and Expires
 // alone are also CloudFront's, which is not a storage signature.
 func queryScheme(rawQuery string) string {
+	if s := extraQueryScheme(rawQuery); s != "" {
+		return s
+	}
 	if _, ok := queryFamily(rawQuery); ok {
 		return SchemeSigV4Query
 	}
@@ -97,6 +106,14 @@ func ParseAnyAuth(req *request.Request) (*AuthParams, error) {
 		return nil, &AuthError{Field: "authorization header", Offset: -1, Reason: "sent together with " + qs + " query parameters; servers accept only one way of signing"}
 	case len(authz) == 1:
 		switch authScheme(authz[0]) {
+		case GOOG4.Algorithm, GOOG4RSA.Algorithm:
+			p, err := parseV4Authorization(authz[0], []*Family{GOOG4, GOOG4RSA}, "SignedHeaders", true)
+			if err != nil {
+				return nil, err
+			}
+			return p, p.headerTime(req)
+		case SigV4AAlgorithm:
+			return parseSigV4AAuthorization(req, authz[0])
 		case OSS4.Algorithm:
 			p, err := parseV4Authorization(authz[0], []*Family{OSS4}, "AdditionalHeaders", false)
 			if err != nil {
@@ -111,6 +128,14 @@ func ParseAnyAuth(req *request.Request) (*AuthParams, error) {
 		return ParseAuth(req)
 	}
 	switch qs {
+	case SchemeGCSV4HMAC:
+		return parseAuthQuery(GOOG4, req.RawQuery, false)
+	case SchemeGCSV4RSA:
+		return parseAuthQuery(GOOG4RSA, req.RawQuery, false)
+	case SchemeSigV4AQuery:
+		return parseSigV4AQuery(req.RawQuery)
+	case SchemeGCSV2:
+		return parseV2Query(req.RawQuery, gcsV2Dialect)
 	case SchemeOSSV4Query:
 		return parseAuthQuery(OSS4, req.RawQuery, true)
 	case SchemeSigV2Query:
@@ -230,6 +255,16 @@ func parseV2Query(rawQuery string, d *v2Dialect) (*AuthParams, error) {
 // oss-v4-*, Family is OSS4 and Region and Service default to the host's
 // (see SigOSSV4); for sigv4-*, Family is not OSS4.
 func Sign(req *request.Request, creds credentials.Credentials, opts Options, scheme string) (*Result, error) {
+	return SignWithKey(req, creds, opts, scheme, nil)
+}
+
+// SignWithKey is Sign with a key file for the RSA schemes (gcs-v4-rsa,
+// gcs-v2): a service-account JSON key or a PEM key (see gcskey.Parse).
+// Without one, or with a public key, those stop after the string to sign.
+// gcs-v4-hmac runs SigGCS (region auto, service storage by default);
+// sigv4a-* runs SigV4A (Options.Region is the region set) and signs with
+// a fresh nonce; gcs-v2 takes Options.Expires as the Expires parameter.
+func SignWithKey(req *request.Request, creds credentials.Credentials, opts Options, scheme string, keyFile []byte) (*Result, error) {
 	if scheme == "" {
 		scheme = DetectScheme(req)
 	}
@@ -242,6 +277,41 @@ func Sign(req *request.Request, creds credentials.Credentials, opts Options, sch
 	query := strings.HasSuffix(scheme, "-query")
 	v2opts := V2Options{Time: opts.Time, Presign: query, Expires: opts.Expires}
 	switch scheme {
+	case SchemeGCSV4HMAC, SchemeGCSV4RSA:
+		opts.Presign = opts.Presign || DetectScheme(req) == scheme && queryScheme(req.RawQuery) == scheme
+		if scheme == SchemeGCSV4HMAC {
+			v, err := SigGCS(req, creds, opts)
+			if err != nil {
+				return nil, err
+			}
+			return v.Result(), nil
+		}
+		key, err := parseKeyFile(keyFile)
+		if err != nil {
+			return nil, err
+		}
+		v, err := SigGCSRSA(req, creds, key, opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
+	case SchemeGCSV2:
+		key, err := parseKeyFile(keyFile)
+		if err != nil {
+			return nil, err
+		}
+		v, err := SigGCSV2(req, creds, key, v2opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
+	case SchemeSigV4AHeader, SchemeSigV4AQuery:
+		opts.Presign = query
+		v, err := SigV4A(req, creds, opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
 	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming:
 		opts.Presign = query
 		if opts.Family == OSS4 {
@@ -288,7 +358,32 @@ func unknownScheme(scheme string) error {
 // scheme's), the V2 schemes with Base64 HMAC-SHA1 over its bytes. "" means
 // the scheme the first line names, else sigv2-header.
 func SignStringToSign(scheme, stringToSign string, creds credentials.Credentials, opts Options) (*Result, error) {
+	return SignStringToSignWithKey(scheme, stringToSign, creds, opts, nil)
+}
+
+// SignStringToSignWithKey is SignStringToSign with a key file for the RSA
+// schemes. gcs-v4-rsa and gcs-v2 sign the text with the private key (hex
+// and Base64 RSA-SHA256); sigv4a-* with the key derived from creds (hex
+// DER ECDSA, randomized); without a key the Result has no Signature.
+// gcs-v4-hmac derives its key from the GOOG4 scope on the third line.
+func SignStringToSignWithKey(scheme, stringToSign string, creds credentials.Credentials, opts Options, keyFile []byte) (*Result, error) {
 	first, _, _ := strings.Cut(stringToSign, "\n")
+	if scheme == "" {
+		switch first {
+		case GOOG4RSA.Algorithm:
+			scheme = SchemeGCSV4RSA
+		case SigV4AAlgorithm:
+			scheme = SchemeSigV4AHeader
+		}
+	}
+	switch scheme {
+	case SchemeGCSV4RSA, SchemeGCSV2, SchemeSigV4AHeader, SchemeSigV4AQuery:
+		return signTextAsymmetric(scheme, stringToSign, creds, keyFile)
+	case SchemeGCSV4HMAC:
+		if opts.Family == nil || first != opts.Family.Algorithm {
+			opts.Family = GOOG4
+		}
+	}
 	if f := familyNamed(first); f != nil && (opts.Family == nil || opts.Family.Algorithm != first) {
 		opts.Family = f
 	}
@@ -310,7 +405,7 @@ func SignStringToSign(scheme, stringToSign string, creds credentials.Credentials
 			return nil, err
 		}
 		return v.Result(), nil
-	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming, SchemeOSSV4Header, SchemeOSSV4Query:
+	case SchemeSigV4Header, SchemeSigV4Query, SchemeSigV4Streaming, SchemeOSSV4Header, SchemeOSSV4Query, SchemeGCSV4HMAC:
 	default:
 		return nil, unknownScheme(scheme)
 	}
@@ -367,10 +462,93 @@ func V2FromStringToSign(scheme, stringToSign string, creds credentials.Credentia
 
 // familyNamed returns the V4 family whose algorithm is alg, or nil.
 func familyNamed(alg string) *Family {
-	for _, f := range append([]*Family{OSS4}, families...) {
+	for _, f := range append([]*Family{OSS4, GOOG4}, families...) {
 		if f.Algorithm == alg {
 			return f
 		}
 	}
 	return nil
+}
+
+// ErrNoSecret: an HMAC signature or a SigV4A key needs the secret key.
+var ErrNoSecret = errors.New("no secret key: the signature cannot be recomputed without it")
+
+// Verify answers "is the signature req carries right?" in whatever scheme
+// it carries (DetectScheme): it reads the signing fields (ParseAnyAuth),
+// recomputes with them — their scope, time, signed headers and expiry —
+// and decides. The HMAC schemes compare the recomputed signature with the
+// sent one (creds needs the secret); gcs-v4-rsa and gcs-v2 verify the sent
+// RSA signature over the recomputed string to sign with keyFile (a
+// service-account key file, or a PEM public key or certificate); sigv4a-*
+// verifies the sent DER ECDSA signature with the key derived from creds,
+// since ECDSA signatures are randomized and never equal. opts supplies the
+// rules the request does not carry (toggles, PayloadHash, Cache). An
+// access key id missing from creds is taken from the request.
+//
+// The Result is the recomputation (its Signature is the recomputed one,
+// empty for RSA without a private key); ok is false with a nil error when
+// the signature is wrong, and an error means the question could not be
+// answered (no signature, a malformed field, no secret or key).
+func Verify(req *request.Request, creds credentials.Credentials, opts Options, keyFile []byte) (*Result, bool, error) {
+	p, err := ParseAnyAuth(req)
+	if err != nil {
+		return nil, false, err
+	}
+	if creds.AccessKeyID == "" {
+		creds.AccessKeyID = p.AccessKeyID
+	}
+	o := opts
+	if p.Family != nil {
+		o = p.Options()
+		o.Normalize, o.DoubleEncode, o.SignBody, o.OmitSessionToken = opts.Normalize, opts.DoubleEncode, opts.SignBody, opts.OmitSessionToken
+		o.PayloadHash, o.Cache = opts.PayloadHash, opts.Cache
+	} else {
+		o.Presign, o.Expires = p.Form == FormQuery, p.Expires
+		if p.Form == FormQuery {
+			o.Time = p.Time
+		}
+	}
+	switch p.Scheme {
+	case SchemeGCSV4RSA, SchemeGCSV2:
+		if len(keyFile) == 0 {
+			return nil, false, ErrNoKey
+		}
+	case SchemeSigV4AHeader, SchemeSigV4AQuery:
+		if creds.Secret.Empty() {
+			return nil, false, ErrNoSecret
+		}
+	default:
+		if creds.Secret.Empty() {
+			return nil, false, ErrNoSecret
+		}
+	}
+	pub := creds
+	if p.Scheme == SchemeSigV4AHeader || p.Scheme == SchemeSigV4AQuery {
+		pub.Secret = credentials.Secret{} // stop at the string to sign: the key verifies, it does not re-sign
+	}
+	r, err := SignWithKey(req, pub, o, p.Scheme, keyFile)
+	if err != nil {
+		return nil, false, err
+	}
+	var ok bool
+	switch p.Scheme {
+	case SchemeGCSV4RSA:
+		key, _ := parseKeyFile(keyFile)
+		ok, err = VerifyGCSRSA(r.StringToSign, p.Signature, key)
+	case SchemeGCSV2:
+		key, _ := parseKeyFile(keyFile)
+		ok, err = VerifyGCSV2(r.StringToSign, p.Signature, key)
+	case SchemeSigV4AHeader, SchemeSigV4AQuery:
+		key, kerr := DeriveSigV4AKey(creds)
+		if kerr != nil {
+			return nil, false, kerr
+		}
+		ok, err = VerifySigV4A(r.StringToSign, p.Signature, &key.PublicKey)
+	default:
+		ok = r.Signature == p.Signature
+	}
+	if err != nil {
+		return r, false, err
+	}
+	return r, ok, nil
 }
