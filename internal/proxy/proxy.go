@@ -28,7 +28,7 @@ const DefaultMaxErrorBody = 64 << 10
 
 // copyBufferSize is the size of each copy buffer: memory per request in
 // flight, whatever the body's size.
-const copyBufferSize = 32 << 10
+const copyBufferSize = 64 << 10
 
 // Config configures a Proxy.
 type Config struct {
