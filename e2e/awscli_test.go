@@ -136,7 +136,8 @@ func TestAWSCLI(t *testing.T) {
 		t.Errorf("presigned GET %s: %s %q", url, status, body)
 	}
 	aw("s3", "rm", s3url, "--recursive")
-	checkEntries(t, "/"+bucket, "sigv4-query", http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete)
+	es := checkEntries(t, "/"+bucket, "sigv4-query", http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete)
+	compareSigned(t, logPath, es)
 	noted("aws-cli", strings.TrimPrefix(version, "aws-cli/"))
 	keepLog(t, "awscli-"+strings.TrimPrefix(version, "aws-cli/")+"-debug.log", logPath)
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,14 @@ func TestBoto3(t *testing.T) {
 				t.Errorf("%d refusals through the proxy, want %d", refusals, len(tc.refused))
 			}
 			es := checkVerified(t, "/"+bucket, ok, tc.scheme, tc.methods...)
+			if b, _ := os.ReadFile(logPath); tc.sigver == "s3v4" && !strings.Contains(string(b), "botocore.auth") && strings.Contains(string(b), "awscrt") {
+				// With awscrt installed (Debian's python3-botocore pulls it
+				// in), botocore signs SigV4 through the CRT signer, which
+				// logs no canonical request: nothing to compare.
+				t.Log("botocore signed SigV4 with awscrt, which logs no canonical request or string to sign")
+			} else {
+				compareSigned(t, logPath, es)
+			}
 			if !hasScheme(es, tc.query) {
 				t.Errorf("no presigned request in %s", tc.query)
 			}

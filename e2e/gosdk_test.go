@@ -134,7 +134,8 @@ func TestGoSDKv2(t *testing.T) {
 	if err == nil {
 		t.Error("head after delete: no error")
 	}
-	checkEntries(t, "/"+bucket, "sigv4-query", http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete)
+	es := checkEntries(t, "/"+bucket, "sigv4-query", http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete)
+	compareSigned(t, logPath, es)
 	noted("aws-sdk-go-v2/service/s3", goSDKVersion())
 	noted("curl", curlVersion(t))
 	keepLog(t, "aws-sdk-go-v2-s3-"+goSDKVersion()+".log", logPath)

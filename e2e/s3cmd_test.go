@@ -74,6 +74,7 @@ func TestS3cmd(t *testing.T) {
 			sc("del", "--recursive", "--force", url)
 			sc("rb", url[:len(url)-1])
 			es := checkEntries(t, "/"+bucket, tc.scheme, http.MethodPut, http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete)
+			compareSigned(t, logPath, es)
 			if !hasScheme(es, "sigv2-query") {
 				t.Error("no presigned request (s3cmd signurl makes SigV2 URLs)")
 			}
