@@ -199,7 +199,7 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, req *request
 	if in.Host == "" {
 		in.Host = s.req.Host
 	}
-	v, err := recompute.Sign(s.req, s.creds, s.opts, s.scheme)
+	v, err := recompute.SignWithKey(s.req, s.creds, s.opts, s.scheme, s.keyFile)
 	if err != nil {
 		return nil, badInput(err)
 	}
@@ -211,7 +211,7 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, req *request
 		Notes:            s.notes,
 	}
 	if s.haveKey && len(body.StringToSign) > 0 {
-		if sv, err := recompute.SignStringToSign(v.Scheme, string(body.StringToSign), s.creds, s.opts); err == nil {
+		if sv, err := recompute.SignStringToSignWithKey(v.Scheme, string(body.StringToSign), s.creds, s.opts, s.keyFile); err == nil {
 			rc.ServerSignature = sv.Signature
 		} else {
 			rc.Notes = append(rc.Notes, "the server's string to sign could not be re-signed: "+err.Error())

@@ -138,7 +138,7 @@ func runExplain(e *env, o *explainOptions) error {
 		opts.Time = time.Now().UTC().Truncate(time.Second)
 		s.notes = append(s.notes, "the request has no date: signed at the current time "+opts.Time.Format(recompute.AmzDateLayout)+" (give --time to fix it)")
 	}
-	v, err := recompute.Sign(s.req, s.creds, opts, s.scheme)
+	v, err := recompute.SignWithKey(s.req, s.creds, opts, s.scheme, s.keyFile)
 	if err != nil {
 		return badInput(err)
 	}

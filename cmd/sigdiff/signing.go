@@ -29,7 +29,8 @@ type signFlags struct {
 	secretKey     string
 	secretKeyFile string
 	scheme        string
-	entry         int // --entry: which HAR entry
+	entry         int    // --entry: which HAR entry
+	gcsKey        string // --gcs-key: a service-account key file or PEM key
 }
 
 func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
@@ -47,6 +48,7 @@ func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
 	f.StringVar(&o.accessKey, "access-key", "", "access key `ID` (with --secret-key or --secret-key-file)")
 	f.StringVar(&o.secretKey, "secret-key", "", "secret `KEY` (lands in your shell history: prefer the environment, a profile or --secret-key-file)")
 	f.StringVar(&o.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
+	f.StringVar(&o.gcsKey, "gcs-key", "", "`FILE`: a Google service-account key (JSON) or a PEM key or certificate, for GOOG4-RSA-SHA256 and V2 signed URLs")
 	f.IntVar(&o.entry, "entry", 0, "with a HAR: use entry `N` (1-based) instead of the first refused one")
 	f.StringVar(&o.scheme, "scheme", "", "sign as `SCHEME` (sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query) instead of the one the request's signature names")
 }
@@ -62,6 +64,8 @@ type signing struct {
 	notes   []string // what sigdiff assumed, for the report
 	// chunkedBody is the aws-chunked body file of a STREAMING-* request.
 	chunkedBody string
+	// keyFile is --gcs-key's content: RSA schemes sign or verify with it.
+	keyFile []byte
 }
 
 // scopeHint is what an error body knows of the scope: its string to sign's
@@ -145,6 +149,16 @@ func (o *signFlags) resolveRequest(e *env, req *request.Request, src string, hin
 		}
 		s.opts.PayloadHash = sum
 		s.notes = append(s.notes, fmt.Sprintf("payload hash from %s (%d bytes)", o.body, n))
+	}
+	if o.gcsKey != "" {
+		data, _, err := readInput(e, o.gcsKey, "key file")
+		if err != nil {
+			return nil, err
+		}
+		s.keyFile = data
+	}
+	if s.asymmetric() {
+		needKey = false // the key file signs and verifies, not a secret
 	}
 	accessKey := o.accessKey
 	if accessKey == "" && s.auth != nil && o.secretKey == "" && o.secretKeyFile == "" {
@@ -238,10 +252,32 @@ func credentialService(s *signing) string {
 	if scheme == "" && s.auth != nil {
 		scheme = s.auth.Scheme
 	}
-	if strings.HasPrefix(scheme, "oss-") {
+	switch {
+	case strings.HasPrefix(scheme, "oss-"):
 		return "oss"
+	case strings.HasPrefix(scheme, "gcs-"):
+		return "gcs"
 	}
 	return "aws"
+}
+
+// schemeName is --scheme, else the scheme of the request's signature.
+func (s *signing) schemeName() string {
+	if s.scheme == "" && s.auth != nil {
+		return s.auth.Scheme
+	}
+	return s.scheme
+}
+
+// asymmetric reports whether the scheme signs with a private key and is
+// verified with a public one (RSA for GCS, ECDSA for SigV4A): a signature
+// is then checked, not recomputed and compared.
+func (s *signing) asymmetric() bool {
+	switch sc := s.schemeName(); {
+	case sc == "gcs-v4-rsa", sc == "gcs-v2", strings.HasPrefix(sc, "sigv4a-"):
+		return true
+	}
+	return false
 }
 
 // scoped reports whether the scheme signs with a credential scope (the V4

@@ -102,12 +102,21 @@ func runVerify(e *env, o *verifyOptions) error {
 	if s.chunkedBody != "" {
 		return verifyChunked(e, o, s, format, st)
 	}
-	v, err := recompute.Sign(s.req, s.creds, s.opts, s.scheme)
+	var v *recompute.Result
+	match := false
+	if s.asymmetric() {
+		// RSA and ECDSA signatures are checked with the public key, never
+		// compared: ECDSA ones are randomized.
+		v, match, err = recompute.Verify(s.req, s.creds, s.opts, s.keyFile)
+	} else {
+		v, err = recompute.SignWithKey(s.req, s.creds, s.opts, s.scheme, s.keyFile)
+		match = err == nil && v.Signature == s.auth.Signature
+	}
 	if err != nil {
 		return badInput(err)
 	}
 	res = verifyResult{
-		Match:             v.Signature == s.auth.Signature,
+		Match:             match,
 		SignatureSent:     s.auth.Signature,
 		SignatureComputed: v.Signature,
 		Warnings:          freshness(s.auth, time.Now()),
