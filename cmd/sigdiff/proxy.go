@@ -138,23 +138,33 @@ func runProxy(e *env, o *proxyOptions) error {
 		c.Close()
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT/SIGTERM stops accepting and lets the requests in
+	// flight finish; a second one cuts them off.
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	hard, cut := context.WithCancel(context.Background())
 	defer cut()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	go func() {
-		<-ctx.Done()
-		fmt.Fprintln(e.stderr, "sigdiff proxy: shutting down after the requests in flight (Ctrl-C again to cut them off)")
-		again := make(chan os.Signal, 1)
-		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
-		defer signal.Stop(again)
 		select {
-		case <-again:
+		case <-sigs:
+		case <-hard.Done():
+			return
+		}
+		fmt.Fprintln(e.stderr, "sigdiff proxy: shutting down after the requests in flight (Ctrl-C again to cut them off)")
+		stop()
+		select {
+		case <-sigs:
+			fmt.Fprintln(e.stderr, "sigdiff proxy: cutting off the requests in flight")
 			cut()
 		case <-hard.Done():
 		}
 	}()
-	if err := p.Serve(ctx, hard, ln); err != nil {
+	err = p.Serve(ctx, hard, ln)
+	cut() // ends the signal watcher
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stderr, "sigdiff proxy: stopped")

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"io"
 	"net/http"
@@ -148,4 +150,39 @@ func FuzzSplitTarget(f *testing.F) {
 			t.Fatalf("%q goes upstream as %q", in, got)
 		}
 	})
+}
+
+func TestProxy_tlsUpstream(t *testing.T) {
+	var sawTLS bool
+	up := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sawTLS = r.TLS != nil
+		io.WriteString(w, "over tls")
+	}))
+	defer up.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(up.Certificate())
+	base, _, log := start(t, up.URL, func(c *Config) { c.Transport = NewTransport(&tls.Config{RootCAs: pool}) })
+	resp, err := http.Get(base + "/b/k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "over tls" || !sawTLS {
+		t.Fatalf("%d %q tls=%v", resp.StatusCode, b, sawTLS)
+	}
+	if e := log.wait(t, 1)[0]; e.Status != 200 || e.Error != "" {
+		t.Fatalf("%+v", e)
+	}
+
+	// Without the CA the upstream is refused, and said so in one line.
+	base2, _, log2 := start(t, up.URL, nil)
+	resp, err = http.Get(base2 + "/b/k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if e := log2.wait(t, 1)[0]; resp.StatusCode != 502 || !strings.Contains(e.Error, "certificate") {
+		t.Fatalf("%d %+v", resp.StatusCode, e)
+	}
 }
