@@ -32,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "e2e setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "e2e setup: awscli, python3-boto3, s3cmd and curl already installed"
 fi
