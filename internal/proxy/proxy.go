@@ -360,6 +360,11 @@ func (p *Proxy) Serve(ctx, hard context.Context, ln net.Listener) error {
 	}
 	<-errc
 	p.Wait()
+	// Idle upstream connections hold two goroutines each: a stopped
+	// proxy leaves none behind.
+	if c, ok := p.transport.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil
 	}
