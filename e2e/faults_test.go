@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/minio/minio-go/v7"
+	mcreds "github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/sigdiff/sigdiff/internal/proxy"
 )
@@ -166,6 +168,26 @@ func TestFaults(t *testing.T) {
 			checkCause(t, refusal(t, prefix), tc.cause)
 		})
 	}
+
+	t.Run("content-type-added", func(t *testing.T) {
+		// SigV4 signs Content-Type only when the client sent one, so a hop
+		// adding it is harmless there; SigV2 always signs its line. A
+		// minio-go SigV2 client's GET, with a hop that adds a form
+		// content type (what axios and jQuery do by default).
+		endpoint := hop(t, st.proxyURL, func(pr *httputil.ProxyRequest) {
+			if pr.In.Header.Get("Content-Type") == "" {
+				pr.Out.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+		})
+		c, err := minio.New(strings.TrimPrefix(endpoint, "http://"), &minio.Options{Creds: mcreds.NewStaticV2(rootUser, rootPassword, ""), Region: region, BucketLookup: minio.BucketLookupPath})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.StatObject(ctx, bucket, "content-type-added/object.txt", minio.StatObjectOptions{}); err == nil {
+			t.Fatal("the server accepted the changed request")
+		}
+		checkCause(t, refusal(t, "/"+bucket+"/content-type-added"), "content-type-changed")
+	})
 
 	t.Run("wrong-secret", func(t *testing.T) {
 		c := newGoSDK(t, st.proxyURL, "not-the-"+rootPassword, filepath.Join(logDir, "wrong-secret.log"))
