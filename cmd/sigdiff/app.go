@@ -124,7 +124,7 @@ func newRootCmd(e *env) *cobra.Command {
 		return badInput(err, "run 'sigdiff "+c.Name()+" --help' for usage")
 	})
 	addCheckFlags(root, checkOpts)
-	root.AddCommand(newCheckCmd(e), newVerifyCmd(e), newExplainCmd(e), newDemoCmd(e))
+	root.AddCommand(newCheckCmd(e), newVerifyCmd(e), newExplainCmd(e), newProxyCmd(e), newDemoCmd(e))
 	return root
 }
 
