@@ -41,13 +41,35 @@ func readInput(e *env, name, what string) ([]byte, string, error) {
 }
 
 func readCapped(r io.Reader, name string) ([]byte, error) {
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(r, maxInput+1))
-	if err != nil {
-		return nil, badInputf("reading %s: %v", name, err)
+	tooBig := func() error {
+		return badInputf("%s is larger than %d MiB, more than sigdiff reads", name, maxInput>>20)
+	}
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > maxInput {
+			return nil, tooBig()
+		}
+	}
+	// Read in fixed chunks and join once: a growing bytes.Buffer doubles
+	// its way past the cap (256 MiB allocated to refuse a 1 GiB pipe).
+	const chunk = 1 << 20
+	var chunks [][]byte
+	var n int64
+	for n <= maxInput {
+		c := make([]byte, chunk)
+		m, err := io.ReadFull(r, c)
+		chunks, n = append(chunks, c[:m]), n+int64(m)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, badInputf("reading %s: %v", name, err)
+		}
 	}
 	if n > maxInput {
-		return nil, badInputf("%s is larger than %d MiB, more than sigdiff reads", name, maxInput>>20)
+		return nil, tooBig()
 	}
-	return buf.Bytes(), nil
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
 }
