@@ -61,13 +61,16 @@ func osEnv() *env {
 
 // run executes the command line and returns the exit status.
 func run(args []string, e *env) int {
+	e.redactEnv()
 	root := newRootCmd(e)
 	root.SetArgs(args)
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	err := root.Execute()
-	return exitStatus(err, e.stderr)
+	code := exitStatus(err, e.stderr)
+	e.flush()
+	return code
 }
 
 func exitStatus(err error, stderr io.Writer) int {

@@ -302,6 +302,7 @@ func (o *signFlags) loadCreds(e *env, accessKey string, needKey bool, service st
 		Profile: o.profile, AccessKey: o.accessKey, SecretKey: credentials.NewSecret(o.secretKey),
 		SecretKeyFile: o.secretKeyFile, Getenv: e.getenv, Service: service,
 	})
+	e.redact(creds)
 	switch {
 	case err == nil:
 		if accessKey != "" && creds.AccessKeyID != "" && creds.AccessKeyID != accessKey {
