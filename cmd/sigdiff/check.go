@@ -233,8 +233,9 @@ func keyOnlyForCheck(e *env, o *checkOptions, body *s3error.Body, in *diagnose.I
 		return nil
 	}
 	service := "aws"
-	if body.Service == "oss" {
-		service = "oss"
+	switch body.Service {
+	case "oss", "gcs":
+		service = body.Service
 	}
 	creds, haveKey, notes, err := o.sign.loadCreds(e, body.AccessKeyID, false, service)
 	if err != nil || !haveKey {

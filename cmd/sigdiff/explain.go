@@ -150,9 +150,12 @@ func runExplain(e *env, o *explainOptions) error {
 }
 
 func hasDate(s *signing) bool {
-	_, a := s.req.Get("x-amz-date")
-	_, b := s.req.Get("date")
-	return a || b
+	for _, h := range []string{"x-amz-date", "x-goog-date", "x-oss-date", "date"} {
+		if _, ok := s.req.Get(h); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func looksLikeFineUploader(data []byte) bool {

@@ -204,6 +204,15 @@ func (o *signFlags) applyScope(s *signing, hint scopeHint) error {
 	hostRegion, hostService := regionFromHost(s.req.Host)
 	s.opts.Region = pick(o.region, s.opts.Region, hint.region, hostRegion, "region")
 	s.opts.Service = pick(o.service, s.opts.Service, hint.service, hostService, "service")
+	if strings.HasPrefix(s.schemeName(), "gcs-") {
+		// GCS signs with region "auto" and service "storage".
+		if s.opts.Region == "" {
+			s.opts.Region = "auto"
+		}
+		if s.opts.Service == "" {
+			s.opts.Service = "storage"
+		}
+	}
 	if s.opts.Region == "" {
 		s.opts.Region = "us-east-1"
 		s.notes = append(s.notes, "region us-east-1 assumed: give --region to change it")

@@ -42,7 +42,7 @@ var Catalogue = []Entry{
 	{"signed-header-changed", "a signed header's value was rewritten in transit (accept-encoding, user-agent, a folded header)", "do not sign headers that hops rewrite; sign only host, x-amz-* and the content headers you control"},
 	{"signed-header-missing", "a header named in SignedHeaders was not sent, or a hop dropped it", "send every header you sign, or stop signing it"},
 	{"signed-headers-list", "the SignedHeaders list differs from the headers canonicalized", "build SignedHeaders from the same sorted, lower-cased names as the canonical headers"},
-	{"signing-key-derivation", "the signing key was derived with another date, region or service than the scope, or without the AWS4 prefix", "derive kDate from \"AWS4\"+secret and the scope date, then region, service, aws4_request"},
+	{"signing-key-derivation", "the signing key was derived with another date, region or service than the scope, or without the AWS4 prefix", "derive kDate from \"AWS4\"+secret (\"GOOG4\" for GCS, \"aliyun_v4\" for OSS) and the scope date, then region, service and the terminator, exactly as the scope says"},
 	{"sts-framing", "newlines in the canonical request or string to sign are wrong (`n` for `\\n`, CR LF, a missing blank line)", "join lines with a single LF; keep the blank line after the canonical headers"},
 	{"sts-hashed-wrong-bytes", "the signer hashed something other than the canonical request (a slice at a fixed offset, a stripped string, the whole payload)", "hash exactly the canonical request bytes you received, without stripping or slicing"},
 	{"sts-not-hashed", "the raw canonical request was signed instead of its SHA-256 hex (or the reverse)", "the string to sign's last line is hex(SHA-256(canonical request))"},

@@ -71,7 +71,7 @@ func regionTable(keyPrefix string) []string {
 	case "OSS4":
 		return ossRegions
 	case "GOOG4":
-		return gcsLocations
+		return gcsAndAWSRegions
 	}
 	return awsRegions
 }
@@ -95,3 +95,8 @@ var services = []string{
 	"storage",
 	"sts",
 }
+
+// gcsAndAWSRegions are tried for GCS keys: its own locations, and the AWS
+// region names that S3 clients pointed at GCS's XML API (boto3, the AWS
+// SDKs) sign with instead of "auto".
+var gcsAndAWSRegions = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(gcsLocations), awsRegions...))))
