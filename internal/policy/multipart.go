@@ -107,7 +107,9 @@ func boundaryOf(contentType string) string {
 		return params["boundary"]
 	}
 	// Lenient: boundary=… anywhere, quoted or not.
-	i := strings.Index(strings.ToLower(ct), "boundary=")
+	// Searched byte by byte: lower-casing the whole value would move the
+	// offsets when it holds non-ASCII runes (fuzzing found "İ").
+	i := indexFoldASCII(ct, "boundary=")
 	if i < 0 {
 		return ""
 	}
@@ -222,4 +224,15 @@ func dispositionParam(v, key string) (string, bool) {
 		return val, true
 	}
 	return "", false
+}
+
+// indexFoldASCII returns the first index of sub in s, comparing ASCII
+// letters case-insensitively and every other byte exactly; -1 if absent.
+func indexFoldASCII(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
