@@ -2,7 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,5 +99,82 @@ func TestVerify_sigv4a(t *testing.T) {
 				t.Errorf("wrong key: exit %d\n%s", code, out)
 			}
 		})
+	}
+}
+
+// otherRSAKey writes a freshly generated RSA key as PEM: a "wrong key".
+func otherRSAKey(t *testing.T) string {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "other.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
+	if err := os.WriteFile(p, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestGCS_explainVerify signs with the conformance tests' service account
+// from the command line (GOOG4-RSA-SHA256 and V2 signed URLs), verifies
+// the URLs it made, and refuses them with another key or a changed host.
+func TestGCS_explainVerify(t *testing.T) {
+	keyFile := filepath.Join(testenv.Shared(t, "vectors", "gcs"), "test_service_account.not-a-test.json")
+	other := otherRSAKey(t)
+	req := filepath.Join(t.TempDir(), "unsigned.txt")
+	os.WriteFile(req, []byte("GET /test-bucket/test-object HTTP/1.1\nHost: storage.googleapis.com\n\n"), 0o644)
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		want     string
+		from, to string // a signed part changed after signing
+	}{
+		// Google's conformance case "Simple GET", reproduced byte for byte.
+		{"v4 rsa", []string{"--scheme", "gcs-v4-rsa", "--time", "20190201T090000Z", "--presign", "--expires", "10"}, "X-Goog-Signature=95e6a13d43a1d1962e667f17397f2b80", "storage.googleapis.com", "storage.example.com"},
+		// V2 signs the verb, MD5, type, Expires and the resource, not the host.
+		{"v2", []string{"--scheme", "gcs-v2", "--presign", "--expires", "1549011600"}, "GoogleAccessId=test-iam-credentials%40dummy-project-id.iam.gserviceaccount.com&Expires=1549011600&Signature=", "Expires=1549011600", "Expires=1549011601"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"explain", "--json", "--gcs-key", keyFile, "--request", req}, tc.args...)
+			code, out, errs := runEnv(t, map[string]string{}, args...)
+			if code != 0 || !strings.Contains(out, tc.want) {
+				t.Fatalf("exit %d\n%s%s", code, out, errs)
+			}
+			var d struct {
+				URL string `json:"presigned_url"`
+			}
+			json.Unmarshal([]byte(out), &d)
+			url := filepath.Join(t.TempDir(), "signed.url")
+			os.WriteFile(url, []byte(d.URL), 0o644)
+			if code, out, errs := runEnv(t, map[string]string{}, "verify", "--gcs-key", keyFile, "--request", url); code != 0 {
+				t.Fatalf("verify own URL: exit %d\n%s%s", code, out, errs)
+			}
+			if code, out, _ := runEnv(t, map[string]string{}, "verify", "--gcs-key", other, "--request", url); code != 1 || !strings.HasPrefix(out, "sigdiff verify: mismatch") {
+				t.Errorf("another key: exit %d\n%s", code, out)
+			}
+			os.WriteFile(url, []byte(strings.Replace(d.URL, tc.from, tc.to, 1)), 0o644)
+			if code, out, _ := runEnv(t, map[string]string{}, "verify", "--gcs-key", keyFile, "--request", url); code != 1 {
+				t.Errorf("changed %s: exit %d\n%s", tc.from, code, out)
+			}
+		})
+	}
+}
+
+// TestSigV4A_explain signs the suite's request with the derived ECDSA key
+// and shows the region set in the string to sign.
+func TestSigV4A_explain(t *testing.T) {
+	root := testenv.Shared(t, "vectors", "aws-sig-v4a", "v4a", "get-vanilla")
+	vars := map[string]string{"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
+	code, out, errs := runEnv(t, vars, "explain", "--scheme", "sigv4a-header", "--region", "us-east-1", "--service", "service", "--time", "20150830T123600Z", "--request", filepath.Join(root, "request.txt"))
+	if code != 0 || !strings.Contains(out, "AWS4-ECDSA-P256-SHA256") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	want, _ := os.ReadFile(filepath.Join(root, "header-string-to-sign.txt"))
+	for _, line := range strings.Split(string(want), "\n") {
+		if !strings.Contains(out, line) {
+			t.Errorf("explain lacks the suite's string-to-sign line %q", line)
+		}
 	}
 }
