@@ -136,7 +136,9 @@ func diagnoseCase(e *env, o *checkOptions, body *s3error.Body, req *request.Requ
 		if err != nil {
 			return nil, err
 		}
-		if s.haveKey && in.Client == nil && !keyMismatch(body, &in) {
+		// The search reproduces HMAC signatures; RSA and ECDSA ones are
+		// only verified.
+		if s.haveKey && in.Client == nil && !s.asymmetric() && !keyMismatch(body, &in) {
 			runSearch(e, budget, body, &in, s.creds, s.req)
 		}
 	default:
@@ -217,10 +219,18 @@ func recomputeForCheck(e *env, o *checkOptions, body *s3error.Body, req *request
 			rc.Notes = append(rc.Notes, "the server's string to sign could not be re-signed: "+err.Error())
 		}
 	}
-	in.Recomputed, in.HaveKey = rc, s.haveKey
 	if s.auth != nil {
 		in.SentSignature = s.auth.Signature
 	}
+	if s.asymmetric() {
+		provided := body.SignatureProvided
+		if provided == "" {
+			provided = in.SentSignature
+		}
+		verifyViews(s, body, rc, provided)
+		s.haveKey = verifierFor(s) != nil
+	}
+	in.Recomputed, in.HaveKey = rc, s.haveKey
 	return s, nil
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"os"
@@ -177,4 +179,60 @@ func TestSigV4A_explain(t *testing.T) {
 			t.Errorf("explain lacks the suite's string-to-sign line %q", line)
 		}
 	}
+}
+
+// asymBody writes an error body whose server side is canonicalRequest
+// (string to sign rebuilt with the given first three lines).
+func asymBody(t *testing.T, head, canonicalRequest, sig string) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(canonicalRequest))
+	sts := head + "\n" + hex.EncodeToString(sum[:])
+	xml := "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><StringToSign>" +
+		sts + "</StringToSign><SignatureProvided>" + sig + "</SignatureProvided><StringToSignBytes>" + hexDump(sts) + "</StringToSignBytes><CanonicalRequest>" +
+		strings.ReplaceAll(canonicalRequest, "&", "&amp;") + "</CanonicalRequest><CanonicalRequestBytes>" + hexDump(canonicalRequest) + "</CanonicalRequestBytes></Error>"
+	p := filepath.Join(t.TempDir(), "error.xml")
+	if err := os.WriteFile(p, []byte(xml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCheck_asymmetric: check on SigV4A and GCS RSA requests decides by
+// verifying the signature sent over each view's string to sign. A host
+// changed on the way is request-changed-in-transit; a wrong key leaves
+// the client's signing unexplained.
+func TestCheck_asymmetric(t *testing.T) {
+	t.Run("sigv4a", func(t *testing.T) {
+		dir := testenv.Shared(t, "vectors", "aws-sig-v4a", "v4a", "get-vanilla")
+		req := filepath.Join(dir, "header-signed-request.txt")
+		cr, _ := os.ReadFile(filepath.Join(dir, "header-canonical-request.txt"))
+		sig := "3046022100fddaaf816a31e30d04973875b13bc27b98da10907a3a1872fd5819a221334abc022100de2ee81d83b54f31efc82834de07e6cd4d5c6f25bfa08e0f29a15bb0977c343e"
+		body := asymBody(t, "AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/service/aws4_request", strings.Replace(string(cr), "host:example.amazonaws.com", "host:proxy.example.com", 1), sig)
+		vars := map[string]string{"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
+		code, out, errs := runEnv(t, vars, "check", "--color", "never", "--request", req, body)
+		if code != 1 || !strings.Contains(out, ": request-changed-in-transit") || !strings.Contains(out, "most likely: host-rewritten") {
+			t.Fatalf("exit %d\n%s%s", code, out, errs)
+		}
+		vars = map[string]string{"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wrong"}
+		if code, out, _ := runEnv(t, vars, "check", "--request", req, body); code != 1 || strings.Contains(out, "request-changed-in-transit") {
+			t.Errorf("wrong key: exit %d\n%s", code, out)
+		}
+	})
+	t.Run("gcs rsa", func(t *testing.T) {
+		dir := testenv.Shared(t, "vectors", "gcs")
+		keyFile := filepath.Join(dir, "test_service_account.not-a-test.json")
+		url := "https://storage.googleapis.com/test-bucket/test-object?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=test-iam-credentials%40dummy-project-id.iam.gserviceaccount.com%2F20190201%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20190201T090000Z&X-Goog-Expires=10&X-Goog-SignedHeaders=host&X-Goog-Signature="
+		sig := "95e6a13d43a1d1962e667f17397f2b80ac9bdd1669210d5e08e0135df9dff4e56113485dbe429ca2266487b9d1796ebdee2d7cf682a6ef3bb9fbb4c351686fba90d7b621cf1c4eb1fdf126460dd25fa0837dfdde0a9fd98662ce60844c458448fb2b352c203d9969cb74efa4bdb742287744a4f2308afa4af0e0773f55e32e92973619249214b97283b2daa14195244444e33f938138d1e5f561088ce8011f4986dda33a556412594db7c12fc40e1ff3f1bedeb7a42f5bcda0b9567f17f65855f65071fabb88ea12371877f3f77f10e1466fff6ff6973b74a933322ff0949ce357e20abe96c3dd5cfab42c9c83e740a4d32b9e11e146f0eb3404d2e975896f74"
+		reqFile := filepath.Join(t.TempDir(), "signed.url")
+		os.WriteFile(reqFile, []byte(url+sig), 0o644)
+		cr := "GET\n/test-bucket/test-object\nX-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=test-iam-credentials%40dummy-project-id.iam.gserviceaccount.com%2F20190201%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20190201T090000Z&X-Goog-Expires=10&X-Goog-SignedHeaders=host\nhost:storage.googleapis.com:443\n\nhost\nUNSIGNED-PAYLOAD"
+		body := asymBody(t, "GOOG4-RSA-SHA256\n20190201T090000Z\n20190201/auto/storage/goog4_request", cr, sig)
+		code, out, errs := runEnv(t, map[string]string{}, "check", "--color", "never", "--gcs-key", keyFile, "--request", reqFile, body)
+		if code != 1 || !strings.Contains(out, ": request-changed-in-transit") || !strings.Contains(out, "most likely: host-port") {
+			t.Fatalf("exit %d\n%s%s", code, out, errs)
+		}
+		if code, out, _ := runEnv(t, map[string]string{}, "check", "--gcs-key", otherRSAKey(t), "--request", reqFile, body); code != 1 || strings.Contains(out, "request-changed-in-transit") {
+			t.Errorf("another key: exit %d\n%s", code, out)
+		}
+	})
 }
