@@ -236,3 +236,33 @@ func TestCheck_asymmetric(t *testing.T) {
 		}
 	})
 }
+
+// TestCheck_gcsV2: a V2 signed URL fetched by a client that added a
+// Content-Type the URL was not signed for.
+func TestCheck_gcsV2(t *testing.T) {
+	keyFile := filepath.Join(testenv.Shared(t, "vectors", "gcs"), "test_service_account.not-a-test.json")
+	req := filepath.Join(t.TempDir(), "unsigned.txt")
+	os.WriteFile(req, []byte("GET /test-bucket/test-object HTTP/1.1\nHost: storage.googleapis.com\n\n"), 0o644)
+	code, out, errs := runEnv(t, map[string]string{}, "explain", "--json", "--scheme", "gcs-v2", "--presign", "--expires", "1549011600", "--gcs-key", keyFile, "--request", req)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	var d struct {
+		URL       string `json:"presigned_url"`
+		Signature string `json:"signature"`
+	}
+	json.Unmarshal([]byte(out), &d)
+	urlFile := filepath.Join(t.TempDir(), "signed.url")
+	os.WriteFile(urlFile, []byte(d.URL), 0o644)
+	sts := "GET\n\ntext/plain\n1549011600\n/test-bucket/test-object"
+	xml := "<?xml version='1.0' encoding='UTF-8'?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.</Message><StringToSign>" + sts + "</StringToSign><SignatureProvided>" + d.Signature + "</SignatureProvided></Error>"
+	body := filepath.Join(t.TempDir(), "error.xml")
+	os.WriteFile(body, []byte(xml), 0o644)
+	code, out, errs = runEnv(t, map[string]string{}, "check", "--color", "never", "--gcs-key", keyFile, "--request", urlFile, body)
+	if code != 1 || !strings.Contains(out, ": request-changed-in-transit") || !strings.Contains(out, "most likely: content-type-changed") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, _ := runEnv(t, map[string]string{}, "check", "--gcs-key", otherRSAKey(t), "--request", urlFile, body); code != 1 || strings.Contains(out, "request-changed-in-transit") {
+		t.Errorf("another key: exit %d\n%s", code, out)
+	}
+}
