@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/sigdiff/sigdiff/internal/clientlog"
@@ -92,18 +93,25 @@ func runCapture(e *env, o *checkOptions, res *captureResult, cases []*captureCas
 			return err
 		}
 	}
-	if format == "json" {
-		if err := report.WriteJSON(e.stdout, res); err != nil {
-			return err
+	reps := make([]*diagnose.Report, len(cases))
+	for i, c := range cases {
+		reps[i] = c.Report
+	}
+	err := renderMasked(e, o.redact, reps, func(w io.Writer) error {
+		if format == "json" {
+			return report.WriteJSON(w, res)
 		}
-	} else {
-		writeCaptureSummary(e, res)
+		writeCaptureSummary(w, res)
 		for _, c := range cases {
-			fmt.Fprintf(e.stdout, "\n━━ %s %d: %s %s → %d ━━\n", entryWord(res.Source), c.Entry, c.Method, c.URL, c.Status)
-			if err := render(e.stdout, c.Report, format, st); err != nil {
+			fmt.Fprintf(w, "\n━━ %s %d: %s %s → %d ━━\n", entryWord(res.Source), c.Entry, c.Method, c.URL, c.Status)
+			if err := render(w, c.Report, format, st); err != nil {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(cases) == 0 {
 		return nil
@@ -126,21 +134,21 @@ func entriesWord(source string) string {
 }
 
 // writeCaptureSummary prints one line per refused exchange before the reports.
-func writeCaptureSummary(e *env, res *captureResult) {
+func writeCaptureSummary(w io.Writer, res *captureResult) {
 	what := "HAR"
 	if f, ok := strings.CutPrefix(res.Source, "log:"); ok {
 		what = f + " debug log"
 	}
-	fmt.Fprintf(e.stdout, "sigdiff: %d of the %d %s in the %s were refused with a signing error\n", len(res.Failures), res.Exchanges, entriesWord(res.Source), what)
+	fmt.Fprintf(w, "sigdiff: %d of the %d %s in the %s were refused with a signing error\n", len(res.Failures), res.Exchanges, entriesWord(res.Source), what)
 	if len(res.Failures) == 0 {
 		return
 	}
-	fmt.Fprintf(e.stdout, "  %-5s %-7s %-6s %-28s %-28s %s\n", "#", "method", "status", "error", "verdict", "lead cause")
+	fmt.Fprintf(w, "  %-5s %-7s %-6s %-28s %-28s %s\n", "#", "method", "status", "error", "verdict", "lead cause")
 	for _, c := range res.Failures {
 		lead := "-"
 		if len(c.Report.Causes) > 0 {
 			lead = c.Report.Causes[0].ID
 		}
-		fmt.Fprintf(e.stdout, "  %-5d %-7s %-6d %-28s %-28s %s\n", c.Entry, c.Method, c.Status, c.Report.ErrorCode, c.Report.Verdict, lead)
+		fmt.Fprintf(w, "  %-5d %-7s %-6d %-28s %-28s %s\n", c.Entry, c.Method, c.Status, c.Report.ErrorCode, c.Report.Verdict, lead)
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 )
 
 type checkOptions struct {
+	redact bool
 	client string
 	host   string
 	form   string
@@ -45,6 +48,7 @@ func addCheckFlags(c *cobra.Command, o *checkOptions) {
 	f.StringVar(&o.host, "host", "", "the `HOST` the request went to, to check the scope's region against it")
 	addSignFlags(c, &o.sign, false)
 	addFormFlag(c, &o.form)
+	f.BoolVar(&o.redact, "redact", false, "mask access key ids, bucket names, hosts and security tokens (the same value, the same mask) so the report can be pasted publicly; signatures are kept")
 	f.StringVar(&o.search, "search", "quick", "with a key, search known client mistakes for the one that reproduces the signature sent: quick (about 2 s), deep or off")
 	addOutputFlags(c, &o.output)
 }
@@ -115,7 +119,7 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := render(e.stdout, rep, format, pal); err != nil {
+	if err := renderMasked(e, o.redact, []*diagnose.Report{rep}, func(w io.Writer) error { return render(w, rep, format, pal) }); err != nil {
 		return err
 	}
 	return verdictStatus(rep)
@@ -147,6 +151,24 @@ func diagnoseCase(e *env, o *checkOptions, body *s3error.Body, req *request.Requ
 		}
 	}
 	return diagnose.Diagnose(in), nil
+}
+
+// renderMasked writes what out writes, masked for public pasting when
+// redact is set (the values to mask come from the reports).
+func renderMasked(e *env, redact bool, reps []*diagnose.Report, out func(io.Writer) error) error {
+	if !redact {
+		return out(e.stdout)
+	}
+	m := newPublicMasker()
+	for _, r := range reps {
+		m.collect(r)
+	}
+	var buf bytes.Buffer
+	if err := out(&buf); err != nil {
+		return err
+	}
+	_, err := io.WriteString(e.stdout, m.apply(buf.String()))
+	return err
 }
 
 // readClient reads --client: a canonical request and/or string to sign,

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/sigdiff/sigdiff/internal/diagnose"
+)
+
+// publicMasker makes a report safe to paste publicly (--redact): access
+// key ids, bucket names, hosts and security tokens are replaced by masks,
+// the same value always by the same mask, so the report still reads
+// ("bucket-1" in the host and in the path is one bucket); signatures are
+// kept, since they prove nothing without the key.
+type publicMasker struct {
+	masks map[string]string
+	n     map[string]int
+}
+
+func newPublicMasker() *publicMasker {
+	return &publicMasker{masks: map[string]string{}, n: map[string]int{}}
+}
+
+func (m *publicMasker) add(kind, value string) {
+	value = strings.TrimSpace(value)
+	if len(value) < 2 || m.masks[value] != "" {
+		return
+	}
+	m.n[kind]++
+	mask := fmt.Sprintf("%s-%d", kind, m.n[kind])
+	if kind == "host" {
+		mask += ".example"
+	}
+	m.masks[value] = mask
+	if enc := url.QueryEscape(value); enc != value {
+		m.masks[enc] = mask
+	}
+}
+
+var (
+	hostLineRE = regexp.MustCompile(`(?m)^host:(.+)$`)
+	tokenRE    = regexp.MustCompile(`(?mi)(?:^x-amz-security-token:|^x-oss-security-token:|X-Amz-Security-Token=|security-token=)([^&\s]+)`)
+	credRE     = regexp.MustCompile(`(?:Credential=|X-Amz-Credential=|X-Goog-Credential=|x-oss-credential=)([^/%&,\s]+)`)
+	awsKeyRE   = regexp.MustCompile(`\b(?:AKIA|ASIA|AIDA|AROA|GOOG|LTAI)[A-Z0-9]{12,}\b`)
+)
+
+// collect learns the values to mask from one report.
+func (m *publicMasker) collect(r *diagnose.Report) {
+	texts := []string{r.Server.CanonicalRequest, r.Server.StringToSign}
+	if r.Client != nil {
+		texts = append(texts, r.Client.CanonicalRequest, r.Client.StringToSign)
+	}
+	if r.Recomputed != nil {
+		texts = append(texts, r.Recomputed.CanonicalRequest)
+	}
+	m.add("access-key", r.Server.AccessKeyID)
+	for _, k := range []string{"AWSAccessKeyId", "OSSAccessKeyId", "GoogleAccessId", "BucketName", "Bucket", "Key"} {
+		if v, ok := r.Server.Fields[k]; ok {
+			switch k {
+			case "BucketName", "Bucket":
+				m.add("bucket", v)
+			case "Key":
+			default:
+				m.add("access-key", v)
+			}
+		}
+	}
+	for _, t := range texts {
+		for _, s := range tokenRE.FindAllStringSubmatch(t, -1) {
+			v, _ := url.QueryUnescape(s[1])
+			m.add("token", v)
+			m.add("token", s[1])
+		}
+		for _, s := range credRE.FindAllStringSubmatch(t, -1) {
+			m.add("access-key", s[1])
+		}
+		for _, s := range hostLineRE.FindAllStringSubmatch(t, -1) {
+			if !m.addHost(s[1]) {
+				m.pathBucket(t)
+			}
+		}
+	}
+}
+
+// pathBucket masks the bucket of a path-style canonical request: the first
+// segment of its URI line (the second line).
+func (m *publicMasker) pathBucket(canonicalRequest string) {
+	lines := strings.SplitN(canonicalRequest, "\n", 3)
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "/") {
+		return
+	}
+	seg, _, _ := strings.Cut(lines[1][1:], "/")
+	if v, err := url.PathUnescape(seg); err == nil && v != "" {
+		m.add("bucket", v)
+	}
+}
+
+// addHost masks a host and the bucket in it (virtual-hosted style:
+// bucket.s3.region.amazonaws.com, bucket.oss-region.aliyuncs.com,
+// bucket.storage.googleapis.com). It reports whether the host named the
+// bucket; when not, the bucket is the path's first segment.
+func (m *publicMasker) addHost(h string) bool {
+	h = strings.TrimSpace(h)
+	name, _, _ := strings.Cut(h, ":")
+	for _, marker := range []string{".s3.", ".s3-", ".oss-", ".storage.googleapis.com", ".r2.cloudflarestorage.com", ".digitaloceanspaces.com"} {
+		if i := strings.Index(name, marker); i > 0 {
+			m.add("bucket", name[:i])
+			return true // the service's own domain is public; the bucket is not
+		}
+	}
+	if strings.HasSuffix(name, "amazonaws.com") || strings.HasSuffix(name, "amazonaws.com.cn") || strings.HasSuffix(name, "aliyuncs.com") || name == "storage.googleapis.com" {
+		return false
+	}
+	m.add("host", name)
+	return false
+}
+
+// apply masks every learned value in out, longest first so that a host
+// is masked before a bucket name inside it; then any AWS-looking access
+// key id left.
+func (m *publicMasker) apply(out string) string {
+	keys := make([]string, 0, len(m.masks))
+	for k := range m.masks {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, k, m.masks[k])
+	}
+	out = strings.NewReplacer(pairs...).Replace(out)
+	return awsKeyRE.ReplaceAllStringFunc(out, func(k string) string {
+		m.add("access-key", k)
+		return m.masks[k]
+	})
+}
