@@ -26,6 +26,14 @@ import (
 // with many headers) stay under 16 KiB.
 const DefaultMaxErrorBody = 64 << 10
 
+// DefaultUpstreamTimeout is how long the proxy waits for the upstream's
+// response headers once the request, body included, has been sent
+// (http.Transport.ResponseHeaderTimeout): an upstream that stalls longer
+// is answered for with a 504 instead of holding the client forever. S3
+// answers a completed upload within seconds, even CompleteMultipartUpload
+// of many parts, which streams whitespace to keep the connection alive.
+const DefaultUpstreamTimeout = 60 * time.Second
+
 // copyBufferSize is the size of each copy buffer: memory per request in
 // flight, whatever the body's size.
 const copyBufferSize = 64 << 10
@@ -40,6 +48,11 @@ type Config struct {
 	Credentials credentials.Credentials
 	// Transport carries requests upstream; nil means NewTransport(nil).
 	Transport http.RoundTripper
+	// UpstreamTimeout bounds the wait for the upstream's response headers
+	// after the request was sent; 0 means DefaultUpstreamTimeout. It
+	// applies to a Transport that is an *http.Transport (a copy is
+	// changed) or nil.
+	UpstreamTimeout time.Duration
 	// Search bounds the mistake search run when a server refuses a
 	// signature without saying what it computed: search.Quick (the zero
 	// value) or search.Off. One search runs at a time; a refusal that
@@ -79,6 +92,11 @@ func New(cfg Config) (*Proxy, error) {
 	if p.transport == nil {
 		p.transport = NewTransport(nil)
 	}
+	if tr, ok := p.transport.(*http.Transport); ok && cfg.UpstreamTimeout > 0 && tr.ResponseHeaderTimeout != cfg.UpstreamTimeout {
+		tr = tr.Clone()
+		tr.ResponseHeaderTimeout = cfg.UpstreamTimeout
+		p.transport = tr
+	}
 	if p.maxErr <= 0 {
 		p.maxErr = DefaultMaxErrorBody
 	}
@@ -113,7 +131,7 @@ func CheckUpstream(u *url.URL) error {
 // transparent gzip (it would add Accept-Encoding and decode the body),
 // keep-alive with enough idle connections for parallel uploads, and
 // Expect: 100-continue honoured for two seconds before the body is sent
-// anyway. tlsConf may be nil (system roots).
+// anyway, and DefaultUpstreamTimeout for the response headers. tlsConf may be nil (system roots).
 func NewTransport(tlsConf *tls.Config) *http.Transport {
 	return &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -124,6 +142,7 @@ func NewTransport(tlsConf *tls.Config) *http.Transport {
 		MaxIdleConnsPerHost:   512,
 		IdleConnTimeout:       90 * time.Second,
 		ExpectContinueTimeout: 2 * time.Second,
+		ResponseHeaderTimeout: DefaultUpstreamTimeout,
 		DisableCompression:    true,
 		WriteBufferSize:       copyBufferSize,
 		ReadBufferSize:        copyBufferSize,
@@ -218,11 +237,21 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 			e.Status = 499 // nginx's "client closed request"; nothing was sent
 			return nil, false
 		}
-		e.Error = fmt.Sprintf("upstream %s unreachable: %v", p.cfg.Upstream.Host, unwrapURLError(err))
-		e.Status = http.StatusBadGateway
+		code, status := "BadGateway", http.StatusBadGateway
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			code, status = "GatewayTimeout", http.StatusGatewayTimeout
+			e.Error = fmt.Sprintf("upstream %s timed out: %v", p.cfg.Upstream.Host, unwrapURLError(err))
+			if tr, ok := p.transport.(*http.Transport); ok && tr.ResponseHeaderTimeout > 0 && strings.Contains(err.Error(), "response headers") {
+				e.Error = fmt.Sprintf("upstream %s sent no response headers within %s", p.cfg.Upstream.Host, tr.ResponseHeaderTimeout)
+			}
+		} else {
+			e.Error = fmt.Sprintf("upstream %s unreachable: %v", p.cfg.Upstream.Host, unwrapURLError(err))
+		}
+		e.Status = status
 		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(http.StatusBadGateway)
-		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>BadGateway</Code><Message>sigdiff proxy: %s</Message></Error>\n", xmlEscape(e.Error))
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>sigdiff proxy: %s</Message></Error>\n", code, xmlEscape(e.Error))
 		return nil, false
 	}
 	defer resp.Body.Close()
