@@ -288,6 +288,12 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 		if rerr == io.EOF {
 			break
 		}
+		if rerr != nil && r.Context().Err() != nil {
+			// The server cancels the request's context when the client
+			// hangs up, which fails the upstream read: the client's doing.
+			e.Error = "the client went away while the response was sent"
+			break
+		}
 		if rerr != nil {
 			e.Error = fmt.Sprintf("upstream response cut after %d bytes: %v", w.n, rerr)
 			abort = true
