@@ -245,8 +245,12 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 			if tr, ok := p.transport.(*http.Transport); ok && tr.ResponseHeaderTimeout > 0 && strings.Contains(err.Error(), "response headers") {
 				e.Error = fmt.Sprintf("upstream %s sent no response headers within %s", p.cfg.Upstream.Host, tr.ResponseHeaderTimeout)
 			}
-		} else {
+		} else if oe := (*net.OpError)(nil); errors.As(err, &oe) && oe.Op == "dial" {
 			e.Error = fmt.Sprintf("upstream %s unreachable: %v", p.cfg.Upstream.Host, unwrapURLError(err))
+		} else {
+			// Connected, then the connection failed: the upstream closed
+			// or reset it while the request was sent or before it answered.
+			e.Error = fmt.Sprintf("upstream %s dropped the connection before answering: %v", p.cfg.Upstream.Host, unwrapURLError(err))
 		}
 		e.Status = status
 		w.Header().Set("Content-Type", "application/xml")
