@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +74,7 @@ func runVerify(e *env, o *verifyOptions) error {
 			return badInputf("%s: the form carries no x-amz-signature or signature field to verify", o.form)
 		}
 		res = verifyResult{
-			Match:             sameSig(f.signed.Signature, f.sent),
+			Match:             diagnose.SameSignature(f.signed.Signature, f.sent),
 			SignatureSent:     f.sent,
 			SignatureComputed: f.signed.Signature,
 			Warnings:          []string{},
@@ -179,10 +178,6 @@ func failedConditions(pcs []diagnose.PolicyCheck) bool {
 	return false
 }
 
-// sameSig compares signatures as servers do: hex case-insensitively.
-func sameSig(a, b string) bool {
-	return a == b || (len(a) == 64 && strings.EqualFold(a, b))
-}
 
 // freshness warns when a correctly signed request will still be refused
 // for its time: a presigned URL past X-Amz-Expires, or a date more than 15

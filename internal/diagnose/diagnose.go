@@ -182,12 +182,12 @@ func (r *Report) judgeViews(in Input) {
 		provided = in.SentSignature
 	}
 	switch {
-	case rc != nil && rc.ServerSignature != "" && sameSignature(rc.ServerSignature, provided):
+	case rc != nil && rc.ServerSignature != "" && SameSignature(rc.ServerSignature, provided):
 		r.Verdict = KeyMismatch
 		r.Headline = "your key signs the server's string to sign to exactly the signature sent: the client signed what the server computed, so the server holds a different secret for this access key id"
 		r.Facts = append(r.Facts, "HMAC(your key, server's string to sign) = SignatureProvided")
 		r.addCause("secret-key-mismatch", Reproduced, "HMAC with your key over the server's string to sign reproduces SignatureProvided "+provided)
-	case rc != nil && rc.Signature != "" && sameSignature(rc.Signature, provided) && r.FirstDivergence != nil && in.Client == nil:
+	case rc != nil && rc.Signature != "" && SameSignature(rc.Signature, provided) && r.FirstDivergence != nil && in.Client == nil:
 		r.Verdict = RequestChangedInTransit
 		r.Headline = "your request as given signs to exactly the signature sent, but the server saw a different request; first difference: " + r.FirstDivergence.Label
 		r.Facts = append(r.Facts, "recomputing your request with your key reproduces SignatureProvided", "the server's canonical request differs from your request's: something between client and server changed it")
@@ -252,13 +252,13 @@ func (r *Report) viewFacts(in Input, provided string) {
 		return
 	}
 	if rc.Signature != "" {
-		if sameSignature(rc.Signature, provided) {
+		if SameSignature(rc.Signature, provided) {
 			r.Facts = append(r.Facts, "your request, signed with your key, reproduces the signature sent")
 		} else {
 			r.Facts = append(r.Facts, "your request, signed with your key, gives "+rc.Signature+"; the signature sent was "+provided)
 		}
 	}
-	if rc.ServerSignature != "" && !sameSignature(rc.ServerSignature, provided) {
+	if rc.ServerSignature != "" && !SameSignature(rc.ServerSignature, provided) {
 		r.Facts = append(r.Facts, "your key over the server's string to sign gives "+rc.ServerSignature+", not the signature sent: the key alone does not explain it")
 	}
 }
@@ -282,9 +282,9 @@ func (r *Report) failedCheck(id string) *Check {
 	return nil
 }
 
-// sameSignature compares hex signatures case-insensitively (some servers
+// SameSignature compares hex signatures case-insensitively (some servers
 // echo upper-case hex) and base64 ones exactly.
-func sameSignature(a, b string) bool {
+func SameSignature(a, b string) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	return a != "" && (a == b || strings.EqualFold(a, b) && isHex(a) && isHex(b))
 }
