@@ -178,7 +178,6 @@ func failedConditions(pcs []diagnose.PolicyCheck) bool {
 	return false
 }
 
-
 // freshness warns when a correctly signed request will still be refused
 // for its time: a presigned URL past X-Amz-Expires, or a date more than 15
 // minutes from now (S3's RequestTimeTooSkewed).
