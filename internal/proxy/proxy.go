@@ -140,7 +140,11 @@ func NewTransport(tlsConf *tls.Config) *http.Transport {
 		TLSNextProto:          map[string]func(string, *tls.Conn) http.RoundTripper{},
 		MaxIdleConns:          512,
 		MaxIdleConnsPerHost:   512,
-		IdleConnTimeout:       90 * time.Second,
+		// Below the idle timeouts of the stores (S3 closes idle
+		// connections after about 20 s, MinIO after 30 s): a pooled
+		// connection the store has just closed fails a request whose
+		// streamed body cannot be replayed.
+		IdleConnTimeout:       15 * time.Second,
 		ExpectContinueTimeout: 2 * time.Second,
 		ResponseHeaderTimeout: DefaultUpstreamTimeout,
 		DisableCompression:    true,
