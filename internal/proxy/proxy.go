@@ -134,12 +134,12 @@ func CheckUpstream(u *url.URL) error {
 // anyway, and DefaultUpstreamTimeout for the response headers. tlsConf may be nil (system roots).
 func NewTransport(tlsConf *tls.Config) *http.Transport {
 	return &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       tlsConf,
-		TLSHandshakeTimeout:   10 * time.Second,
-		TLSNextProto:          map[string]func(string, *tls.Conn) http.RoundTripper{},
-		MaxIdleConns:          512,
-		MaxIdleConnsPerHost:   512,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     tlsConf,
+		TLSHandshakeTimeout: 10 * time.Second,
+		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
+		MaxIdleConns:        512,
+		MaxIdleConnsPerHost: 512,
 		// Below the idle timeouts of the stores (S3 closes idle
 		// connections after about 20 s, MinIO after 30 s): a pooled
 		// connection the store has just closed fails a request whose
