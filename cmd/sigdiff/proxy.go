@@ -30,6 +30,7 @@ type proxyOptions struct {
 	canonical   bool
 	upstreamCA  string
 	insecure    bool
+	timeout     time.Duration
 }
 
 func newProxyCmd(e *env) *cobra.Command {
@@ -66,6 +67,7 @@ a second Ctrl-C cuts them off.`,
 	f.StringVar(&o.key.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per request")
 	f.StringVar(&o.search, "search", "quick", "mistake search on a refusal the server does not explain: quick or off")
+	f.DurationVar(&o.timeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "how long to wait for the store's response headers once a request is sent (504 after that)")
 	f.BoolVar(&o.canonical, "canonical", false, "with --json, include sigdiff's canonical request and string to sign for every signed request")
 	f.StringVar(&o.upstreamCA, "upstream-ca", "", "PEM `FILE` of the CA that signed the upstream's certificate")
 	f.BoolVar(&o.insecure, "upstream-insecure", false, "do not verify the upstream's TLS certificate")
@@ -113,12 +115,13 @@ func runProxy(e *env, o *proxyOptions) error {
 		_ = en.WriteText(e.stdout)
 	}
 	p, err := proxy.New(proxy.Config{
-		Upstream:    up,
-		Credentials: creds,
-		Transport:   proxy.NewTransport(tlsConf),
-		Search:      budget,
-		Canonical:   o.canonical && o.json,
-		Log:         logEntry,
+		Upstream:        up,
+		Credentials:     creds,
+		Transport:       proxy.NewTransport(tlsConf),
+		UpstreamTimeout: o.timeout,
+		Search:          budget,
+		Canonical:       o.canonical && o.json,
+		Log:             logEntry,
 	})
 	if err != nil {
 		return badInput(err)
