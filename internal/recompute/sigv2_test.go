@@ -333,6 +333,9 @@ func FuzzSigV2(f *testing.F) {
 	f.Add("DELETE", "", "uploads&uploadId=1", "x-amz-date", "Tue, 27 Mar 2007 21:20:26 +0000", "static.example.com:8080", false, false)
 	creds := credentials.Credentials{AccessKeyID: "AKID", Secret: credentials.NewSecret("secret"), SessionToken: credentials.NewSecret("tok")}
 	f.Fuzz(func(t *testing.T, method, path, query, name, value, host string, presign, oss bool) {
+		if !isHeaderToken(name) {
+			return // not a header name (RFC 9110 token): it would break the canonical header lines the invariants read
+		}
 		req := &request.Request{Method: method, Scheme: "https", Host: host, RawPath: path, RawQuery: query,
 			Header: []request.Field{{Name: "Date", Value: "Wed, 28 Dec 2022 10:27:41 GMT"}, {Name: name, Value: value}}}
 		sign, d := SigV2, sigV2Dialect
