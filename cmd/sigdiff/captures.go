@@ -97,7 +97,7 @@ func runCapture(e *env, o *checkOptions, res *captureResult, cases []*captureCas
 	for i, c := range cases {
 		reps[i] = c.Report
 	}
-	err := renderMasked(e, o.redact, reps, func(w io.Writer) error {
+	err := renderMasked(e, o.output.redact, reps, func(w io.Writer) error {
 		if format == "json" {
 			return report.WriteJSON(w, res)
 		}

@@ -19,7 +19,6 @@ import (
 )
 
 type checkOptions struct {
-	redact bool
 	client string
 	host   string
 	form   string
@@ -33,6 +32,7 @@ type outputOptions struct {
 	json   bool
 	format string
 	color  string
+	redact bool
 }
 
 func addOutputFlags(c *cobra.Command, o *outputOptions) {
@@ -40,6 +40,7 @@ func addOutputFlags(c *cobra.Command, o *outputOptions) {
 	f.BoolVar(&o.json, "json", false, "print one JSON object (same as --format json)")
 	f.StringVar(&o.format, "format", "", "output format: text, json or markdown")
 	f.StringVar(&o.color, "color", "auto", "colour: auto, always or never (NO_COLOR and TERM=dumb turn auto off)")
+	f.BoolVar(&o.redact, "redact", false, "mask access key ids, bucket names, hosts and security tokens (the same value, the same mask) so the output can be pasted publicly; signatures are kept")
 }
 
 func addCheckFlags(c *cobra.Command, o *checkOptions) {
@@ -48,7 +49,6 @@ func addCheckFlags(c *cobra.Command, o *checkOptions) {
 	f.StringVar(&o.host, "host", "", "the `HOST` the request went to, to check the scope's region against it")
 	addSignFlags(c, &o.sign, false)
 	addFormFlag(c, &o.form)
-	f.BoolVar(&o.redact, "redact", false, "mask access key ids, bucket names, hosts and security tokens (the same value, the same mask) so the report can be pasted publicly; signatures are kept")
 	f.StringVar(&o.search, "search", "quick", "with a key, search known client mistakes for the one that reproduces the signature sent: quick (about 2 s), deep or off")
 	addOutputFlags(c, &o.output)
 }
@@ -119,7 +119,7 @@ func runCheck(e *env, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := renderMasked(e, o.redact, []*diagnose.Report{rep}, func(w io.Writer) error { return render(w, rep, format, pal) }); err != nil {
+	if err := renderMasked(e, o.output.redact, []*diagnose.Report{rep}, func(w io.Writer) error { return render(w, rep, format, pal) }); err != nil {
 		return err
 	}
 	return verdictStatus(rep)
@@ -167,8 +167,27 @@ func renderMasked(e *env, redact bool, reps []*diagnose.Report, out func(io.Writ
 	if err := out(&buf); err != nil {
 		return err
 	}
+	m.learn(buf.String())
 	_, err := io.WriteString(e.stdout, m.apply(buf.String()))
 	return err
+}
+
+// maskedStdout routes what a command prints through a buffer when redact
+// is set; done writes it out masked (values learned from the text).
+func maskedStdout(e *env, redact bool) (done func() error) {
+	if !redact {
+		return func() error { return nil }
+	}
+	orig := e.stdout
+	var buf bytes.Buffer
+	e.stdout = &buf
+	return func() error {
+		e.stdout = orig
+		m := newPublicMasker()
+		m.learn(buf.String())
+		_, err := io.WriteString(orig, m.apply(buf.String()))
+		return err
+	}
 }
 
 // readClient reads --client: a canonical request and/or string to sign,

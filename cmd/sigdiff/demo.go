@@ -49,6 +49,15 @@ func newDemoCmd(e *env) *cobra.Command {
 }
 
 func runDemo(e *env, o *outputOptions) error {
+	done := maskedStdout(e, o.redact)
+	err := runDemoInner(e, o)
+	if derr := done(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func runDemoInner(e *env, o *outputOptions) error {
 	format, err := outputFormat(o.format, o.json)
 	if err != nil {
 		return err

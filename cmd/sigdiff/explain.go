@@ -72,6 +72,15 @@ func toggle(name, v string) (recompute.Toggle, error) {
 }
 
 func runExplain(e *env, o *explainOptions) error {
+	done := maskedStdout(e, o.output.redact)
+	err := runExplainInner(e, o)
+	if derr := done(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func runExplainInner(e *env, o *explainOptions) error {
 	format, err := outputFormat(o.output.format, o.output.json)
 	if err != nil {
 		return err

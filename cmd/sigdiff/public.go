@@ -43,9 +43,32 @@ func (m *publicMasker) add(kind, value string) {
 var (
 	hostLineRE = regexp.MustCompile(`(?m)^host:(.+)$`)
 	tokenRE    = regexp.MustCompile(`(?mi)(?:^x-amz-security-token:|^x-oss-security-token:|X-Amz-Security-Token=|security-token=)([^&\s]+)`)
-	credRE     = regexp.MustCompile(`(?:Credential=|X-Amz-Credential=|X-Goog-Credential=|x-oss-credential=)([^/%&,\s]+)`)
+	credRE     = regexp.MustCompile(`(?:Credential=|X-Amz-Credential=|X-Goog-Credential=|x-oss-credential=)([^/%&,\s]+)(?:/|%2F)`)
 	awsKeyRE   = regexp.MustCompile(`\b(?:AKIA|ASIA|AIDA|AROA|GOOG|LTAI)[A-Z0-9]{12,}\b`)
 )
+
+var (
+	anyHostRE  = regexp.MustCompile(`(?i)(?:(?:^|[^a-z0-9-]|\\n)host:|https?://)([a-z0-9][a-z0-9.\-]*[a-z0-9](?::\d+)?)`)
+	akidJSONRE = regexp.MustCompile(`"access_key_id":\s*"([^"]+)"`)
+)
+
+// learn finds values to mask in printed text itself: hosts (canonical
+// header lines, URLs), credentials' access key ids and tokens — for the
+// commands whose output is a derivation rather than a report.
+func (m *publicMasker) learn(text string) {
+	for _, s := range anyHostRE.FindAllStringSubmatch(text, -1) {
+		m.addHost(s[1])
+	}
+	for _, s := range credRE.FindAllStringSubmatch(text, -1) {
+		m.add("access-key", s[1])
+	}
+	for _, s := range akidJSONRE.FindAllStringSubmatch(text, -1) {
+		m.add("access-key", s[1])
+	}
+	for _, s := range tokenRE.FindAllStringSubmatch(text, -1) {
+		m.add("token", s[1])
+	}
+}
 
 // collect learns the values to mask from one report.
 func (m *publicMasker) collect(r *diagnose.Report) {

@@ -56,6 +56,15 @@ type verifyResult struct {
 }
 
 func runVerify(e *env, o *verifyOptions) error {
+	done := maskedStdout(e, o.output.redact)
+	err := runVerifyInner(e, o)
+	if derr := done(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+func runVerifyInner(e *env, o *verifyOptions) error {
 	format, err := outputFormat(o.output.format, o.output.json)
 	if err != nil {
 		return err
