@@ -94,6 +94,9 @@ func (c *curlCmd) setURLParts(r *Request) error {
 	}
 	if c.target != "" {
 		r.RawPath, r.RawQuery, _ = strings.Cut(c.target, "?")
+		if r.RawPath == "" {
+			r.RawPath = "/" // a target of only a query, as for the URL's path
+		}
 		c.note("--request-target replaces the target sent: %s", quoteShort(c.target))
 	}
 	return nil
