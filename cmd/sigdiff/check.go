@@ -172,22 +172,23 @@ func renderMasked(e *env, redact bool, reps []*diagnose.Report, out func(io.Writ
 	return err
 }
 
-// maskedStdout routes what a command prints through a buffer when redact
-// is set; done writes it out masked (values learned from the text).
-func maskedStdout(e *env, redact bool) (done func() error) {
+// withMaskedStdout runs a command whose output is masked for public
+// pasting when redact is set (values learned from the printed text).
+func withMaskedStdout(e *env, redact bool, run func() error) error {
 	if !redact {
-		return func() error { return nil }
+		return run()
 	}
 	orig := e.stdout
 	var buf bytes.Buffer
 	e.stdout = &buf
-	return func() error {
-		e.stdout = orig
-		m := newPublicMasker()
-		m.learn(buf.String())
-		_, err := io.WriteString(orig, m.apply(buf.String()))
-		return err
+	err := run()
+	e.stdout = orig
+	m := newPublicMasker()
+	m.learn(buf.String())
+	if _, werr := io.WriteString(orig, m.apply(buf.String())); err == nil {
+		err = werr
 	}
+	return err
 }
 
 // readClient reads --client: a canonical request and/or string to sign,

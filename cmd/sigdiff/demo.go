@@ -49,12 +49,7 @@ func newDemoCmd(e *env) *cobra.Command {
 }
 
 func runDemo(e *env, o *outputOptions) error {
-	done := maskedStdout(e, o.redact)
-	err := runDemoInner(e, o)
-	if derr := done(); err == nil {
-		err = derr
-	}
-	return err
+	return withMaskedStdout(e, o.redact, func() error { return runDemoInner(e, o) })
 }
 
 func runDemoInner(e *env, o *outputOptions) error {

@@ -72,12 +72,7 @@ func toggle(name, v string) (recompute.Toggle, error) {
 }
 
 func runExplain(e *env, o *explainOptions) error {
-	done := maskedStdout(e, o.output.redact)
-	err := runExplainInner(e, o)
-	if derr := done(); err == nil {
-		err = derr
-	}
-	return err
+	return withMaskedStdout(e, o.output.redact, func() error { return runExplainInner(e, o) })
 }
 
 func runExplainInner(e *env, o *explainOptions) error {

@@ -56,12 +56,7 @@ type verifyResult struct {
 }
 
 func runVerify(e *env, o *verifyOptions) error {
-	done := maskedStdout(e, o.output.redact)
-	err := runVerifyInner(e, o)
-	if derr := done(); err == nil {
-		err = derr
-	}
-	return err
+	return withMaskedStdout(e, o.output.redact, func() error { return runVerifyInner(e, o) })
 }
 
 func runVerifyInner(e *env, o *verifyOptions) error {
