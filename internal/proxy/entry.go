@@ -24,6 +24,10 @@ const (
 type Entry struct {
 	Time   time.Time `json:"time"`
 	Method string    `json:"method"`
+	// Host is the Host header as received and forwarded: with a
+	// virtual-hosted client it names the bucket, which the path then
+	// does not.
+	Host string `json:"host,omitempty"`
 	// Path is the request target's path as received, still
 	// percent-encoded; the query is never logged (it may carry a
 	// session token).
@@ -149,7 +153,7 @@ func (e *Entry) scrub(secrets []string) {
 			}
 		}
 	}
-	for _, v := range []*string{&e.Method, &e.Path, &e.Signature, &e.Scheme, &e.AccessKeyID, &e.ErrorCode, &e.Verdict, &e.Headline, &e.CanonicalRequest, &e.StringToSign, &e.Error} {
+	for _, v := range []*string{&e.Method, &e.Host, &e.Path, &e.Signature, &e.Scheme, &e.AccessKeyID, &e.ErrorCode, &e.Verdict, &e.Headline, &e.CanonicalRequest, &e.StringToSign, &e.Error} {
 		clean(v)
 	}
 	for i := range e.Notes {

@@ -162,7 +162,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t := splitTarget(r.RequestURI)
 	req := wireRequest(r, t)
 	v := verify(req, p.cfg.Credentials, r.ContentLength)
-	e := &Entry{Time: start.UTC(), Method: r.Method, Path: t.path, Signature: v.state, Causes: []diagnose.Cause{}}
+	e := &Entry{Time: start.UTC(), Method: r.Method, Host: r.Host, Path: t.path, Signature: v.state, Causes: []diagnose.Cause{}}
 	if v.auth != nil {
 		e.Scheme, e.AccessKeyID = v.auth.Scheme, v.auth.AccessKeyID
 	}
