@@ -45,6 +45,9 @@ type env struct {
 	stdinIsTTY     bool
 	stdoutIsTTY    bool
 	stderrIsTTY    bool
+	// interrupt, when set, replaces SIGINT/SIGTERM for the commands that
+	// run until interrupted (proxy): tests stop them through it.
+	interrupt chan os.Signal
 }
 
 func osEnv() *env {

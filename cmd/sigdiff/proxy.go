@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -31,6 +33,7 @@ type proxyOptions struct {
 	upstreamCA  string
 	insecure    bool
 	timeout     time.Duration
+	redact      bool
 }
 
 func newProxyCmd(e *env) *cobra.Command {
@@ -68,6 +71,7 @@ a second Ctrl-C cuts them off.`,
 	f.BoolVar(&o.json, "json", false, "print one JSON object per request")
 	f.StringVar(&o.search, "search", "quick", "mistake search on a refusal the server does not explain: quick or off")
 	f.DurationVar(&o.timeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "how long to wait for the store's response headers once a request is sent (504 after that)")
+	f.BoolVar(&o.redact, "redact", false, "mask access key ids, bucket names, hosts and security tokens in every line (the same value, the same mask for the whole run) so the log can be pasted publicly")
 	f.BoolVar(&o.canonical, "canonical", false, "with --json, include sigdiff's canonical request and string to sign for every signed request")
 	f.StringVar(&o.upstreamCA, "upstream-ca", "", "PEM `FILE` of the CA that signed the upstream's certificate")
 	f.BoolVar(&o.insecure, "upstream-insecure", false, "do not verify the upstream's TLS certificate")
@@ -99,20 +103,35 @@ func runProxy(e *env, o *proxyOptions) error {
 		return err
 	}
 	var mu sync.Mutex
+	var masker *publicMasker
+	if o.redact {
+		masker = newPublicMasker()
+		masker.addHost(up.Host)
+		masker.add("access-key", creds.AccessKeyID)
+	}
 	logEntry := func(en *proxy.Entry) {
 		mu.Lock()
 		defer mu.Unlock()
+		if o.json && !o.canonical && en.Signature != proxy.SigMismatch {
+			en.CanonicalRequest, en.StringToSign = "", ""
+		}
+		var b bytes.Buffer
 		if o.json {
-			if !o.canonical && en.Signature != proxy.SigMismatch {
-				en.CanonicalRequest, en.StringToSign = "", ""
+			j, err := json.Marshal(en)
+			if err != nil {
+				return
 			}
-			b, err := json.Marshal(en)
-			if err == nil {
-				e.stdout.Write(append(b, '\n'))
-			}
+			b.Write(append(j, '\n'))
+		} else {
+			_ = en.WriteText(&b)
+		}
+		if masker != nil {
+			masker.collectEntry(en)
+			masker.learn(b.String())
+			e.stdout.Write([]byte(masker.apply(b.String())))
 			return
 		}
-		_ = en.WriteText(e.stdout)
+		e.stdout.Write(b.Bytes())
 	}
 	p, err := proxy.New(proxy.Config{
 		Upstream:        up,
@@ -134,9 +153,18 @@ func runProxy(e *env, o *proxyOptions) error {
 	if haveKey {
 		key = fmt.Sprintf("verifying with key %s from %s", creds.AccessKeyID, creds.Source)
 	}
-	fmt.Fprintf(e.stderr, "sigdiff proxy: listening on http://%s, forwarding to %s; %s\n", ln.Addr(), up.Redacted(), key)
+	banner := fmt.Sprintf("sigdiff proxy: listening on http://%s, forwarding to %s; %s\n", ln.Addr(), up.Redacted(), key)
+	if masker != nil {
+		// The listening address stays: the user points clients at it.
+		banner = strings.Replace(masker.apply(banner), masker.apply(ln.Addr().String()), ln.Addr().String(), 1)
+	}
+	fmt.Fprint(e.stderr, banner)
 	if c, err := net.DialTimeout("tcp", dialAddr(up), 3*time.Second); err != nil {
-		fmt.Fprintf(e.stderr, "sigdiff: warning: upstream %s is not reachable now (%v): requests will get 502 until it is\n", up.Host, unwrapOpError(err))
+		warn := fmt.Sprintf("sigdiff: warning: upstream %s is not reachable now (%v): requests will get 502 until it is\n", up.Host, unwrapOpError(err))
+		if masker != nil {
+			warn = masker.apply(warn)
+		}
+		fmt.Fprint(e.stderr, warn)
 	} else {
 		c.Close()
 	}
@@ -147,9 +175,12 @@ func runProxy(e *env, o *proxyOptions) error {
 	defer stop()
 	hard, cut := context.WithCancel(context.Background())
 	defer cut()
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
+	sigs := e.interrupt
+	if sigs == nil {
+		sigs = make(chan os.Signal, 2)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+	}
 	go func() {
 		select {
 		case <-sigs:

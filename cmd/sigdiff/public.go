@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sigdiff/sigdiff/internal/diagnose"
+	"github.com/sigdiff/sigdiff/internal/proxy"
 )
 
 // publicMasker makes a report safe to paste publicly (--redact): access
@@ -108,6 +109,22 @@ func (m *publicMasker) collect(r *diagnose.Report) {
 	}
 }
 
+// collectEntry learns the values to mask from one proxy entry: its
+// access key id, its Host (a virtual-hosted bucket, or a host whose path
+// then starts with the bucket) and the tokens and hosts of its canonical
+// request.
+func (m *publicMasker) collectEntry(e *proxy.Entry) {
+	m.add("access-key", e.AccessKeyID)
+	if e.Host != "" && !m.addHost(e.Host) {
+		m.pathBucket("\n" + e.Path)
+	}
+	for _, s := range tokenRE.FindAllStringSubmatch(e.CanonicalRequest, -1) {
+		v, _ := url.QueryUnescape(s[1])
+		m.add("token", v)
+		m.add("token", s[1])
+	}
+}
+
 // pathBucket masks the bucket of a path-style canonical request: the first
 // segment of its URI line (the second line).
 func (m *publicMasker) pathBucket(canonicalRequest string) {
@@ -143,20 +160,61 @@ func (m *publicMasker) addHost(h string) bool {
 
 // apply masks every learned value in out, longest first so that a host
 // is masked before a bucket name inside it; then any AWS-looking access
-// key id left.
+// key id left. A value is masked where it stands as a word, not inside a
+// longer one: a bucket named "test" leaves "latest" alone (an escape —
+// %2F, \n — before it is no letter).
 func (m *publicMasker) apply(out string) string {
-	keys := make([]string, 0, len(m.masks))
-	for k := range m.masks {
-		keys = append(keys, k)
+	if len(m.masks) > 0 {
+		keys := make([]string, 0, len(m.masks))
+		for k := range m.masks {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
+		for i, k := range keys {
+			keys[i] = regexp.QuoteMeta(k)
+		}
+		re := regexp.MustCompile(strings.Join(keys, "|")) // leftmost, then the longest
+		var b strings.Builder
+		last := 0
+		for pos := 0; pos < len(out); {
+			loc := re.FindStringIndex(out[pos:])
+			if loc == nil {
+				break
+			}
+			i, j := pos+loc[0], pos+loc[1]
+			if !wordStart(out, i) || (isAlnum(out[j-1]) && j < len(out) && isAlnum(out[j])) {
+				pos = i + 1
+				continue
+			}
+			b.WriteString(out[last:i])
+			b.WriteString(m.masks[out[i:j]])
+			last, pos = j, j
+		}
+		b.WriteString(out[last:])
+		out = b.String()
 	}
-	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
-	pairs := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		pairs = append(pairs, k, m.masks[k])
-	}
-	out = strings.NewReplacer(pairs...).Replace(out)
 	return awsKeyRE.ReplaceAllStringFunc(out, func(k string) string {
 		m.add("access-key", k)
 		return m.masks[k]
 	})
+}
+
+// wordStart reports whether a value at s[i:] starts a word: the byte
+// before it is no letter or digit, or ends an escape (%2F, \n).
+func wordStart(s string, i int) bool {
+	if i == 0 || !isAlnum(s[i]) || !isAlnum(s[i-1]) {
+		return true
+	}
+	if i >= 2 && s[i-2] == '\\' {
+		return true
+	}
+	return i >= 3 && s[i-3] == '%' && isHex(s[i-2]) && isHex(s[i-1])
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
