@@ -164,7 +164,6 @@ func secretCases() []secretCase {
 
 func TestSecrets_neverPrinted(t *testing.T) {
 	cases := secretCases()
-	forbidden := append(secretForms(sentinelSecret), secretForms(sentinelToken)...)
 	runs := 0
 	for _, c := range cases {
 		dir := t.TempDir()
@@ -219,23 +218,32 @@ func TestSecrets_neverPrinted(t *testing.T) {
 				if c.status == -1 && code == exitInput {
 					t.Errorf("exit 2: %.1500s", errb.String())
 				}
-				for _, f := range forbidden {
-					if i := strings.Index(all, f); i >= 0 {
-						t.Errorf("output holds %q (a form of the sentinel) at byte %d: …%s…", f, i, all[max(0, i-80):min(len(all), i+len(f)+40)])
-					}
-				}
-				if !c.showKeys {
-					for _, k := range derivedKeys(all) {
-						if strings.Contains(strings.ToLower(all), k) {
-							t.Errorf("output holds the derived key %s without --show-keys", k)
-						}
-					}
-				}
+				checkNoSecrets(t, all, c.showKeys)
 			})
 		}
 	}
+	t.Run("proxy", func(t *testing.T) { runs += secretsProxy(t) })
 	if runs < 100 {
 		t.Errorf("%d runs", runs)
+	}
+}
+
+// checkNoSecrets fails t if out holds a form of the sentinel secret or
+// token, or, unless showKeys, a key derived from the secret.
+func checkNoSecrets(t *testing.T, out string, showKeys bool) {
+	t.Helper()
+	for _, f := range append(secretForms(sentinelSecret), secretForms(sentinelToken)...) {
+		if i := strings.Index(out, f); i >= 0 {
+			t.Errorf("output holds %q (a form of the sentinel) at byte %d: …%s…", f, i, out[max(0, i-80):min(len(out), i+len(f)+40)])
+		}
+	}
+	if showKeys {
+		return
+	}
+	for _, k := range derivedKeys(out) {
+		if strings.Contains(strings.ToLower(out), k) {
+			t.Errorf("output holds the derived key %s without --show-keys", k)
+		}
 	}
 }
 
