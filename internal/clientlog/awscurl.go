@@ -24,8 +24,7 @@ const (
 	awscurlSTS = "\nSTRING_TO_SIGN = "
 )
 
-func readAWSCurl(d *doc) []event {
-	var evs []event
+func readAWSCurl(d *doc, emit func(event)) {
 	var method, data string
 	var headers []request.Field
 	nextDict := ""
@@ -47,9 +46,9 @@ func readAWSCurl(d *doc) []event {
 			case nextDict == "headers":
 				headers = pyFields(v)
 			case nextDict == "response":
-				evs = append(evs, event{line: n, header: pyFields(v)})
+				emit(event{line: n, header: pyFields(v)})
 				if ev, ok := awscurlBody(d, end+1); ok {
-					evs = append(evs, ev)
+					emit(ev)
 				}
 			default:
 				// The argument dict: it holds the secret key, which is
@@ -66,27 +65,26 @@ func readAWSCurl(d *doc) []event {
 			s := v.s
 			switch {
 			case strings.HasPrefix(s, awscurlCR):
-				evs = append(evs, event{line: n, begin: true, cr: []byte(s[len(awscurlCR):])})
+				emit(event{line: n, begin: true, cr: []byte(s[len(awscurlCR):])})
 			case strings.HasPrefix(s, awscurlSTS):
-				evs = append(evs, event{line: n, sts: []byte(s[len(awscurlSTS):])})
+				emit(event{line: n, sts: []byte(s[len(awscurlSTS):])})
 			case strings.HasPrefix(s, "\nHEADERS+"):
 				nextDict = "headers"
 			case strings.HasPrefix(s, "Request URL = "):
-				evs = append(evs, awscurlRequest(n, s[len("Request URL = "):], method, data, headers))
+				emit(awscurlRequest(n, s[len("Request URL = "):], method, data, headers))
 			case strings.HasPrefix(s, "\nRESPONSE+"):
 				inResponse = true
 			case inResponse && strings.HasPrefix(s, "Response code: "):
 				st, _ := strconv.Atoi(strings.TrimSpace(s[len("Response code: "):]))
-				evs = append(evs, event{line: n, status: st})
+				emit(event{line: n, status: st})
 				nextDict, inResponse = "response", false
 				if ev, ok := awscurlBody(d, end+1); ok && !strings.HasPrefix(d.text(min(end+1, len(d.lines)-1)), "{") {
-					evs = append(evs, ev)
+					emit(ev)
 				}
 			}
 		}
 		i = end
 	}
-	return evs
 }
 
 // lineAt returns the index of the line holding offset off.

@@ -16,32 +16,31 @@ var urllib3Status = regexp.MustCompile(`(https?)://(\S+) "(\S+) (\S+) (HTTP/[\d.
 // readBotocore reads botocore's records (auth.py, endpoint.py, parsers.py)
 // whatever the logging format: each label is found where the logger put
 // it, and the record ends where the next one starts (see startTest).
-func readBotocore(d *doc) []event {
-	var evs []event
+func readBotocore(d *doc, emit func(event)) {
 	var body []byte // the request body from the last "Making request" record
 	bodyKnown := false
 	for i := 0; i < len(d.lines); i++ {
 		line := d.clean(i)
 		n := i + 1
 		if _, _, ok := label(line, "Calculating signature using "); ok && strings.HasSuffix(line, " auth.") {
-			evs = append(evs, event{line: n, begin: true})
+			emit(event{line: n, begin: true})
 			continue
 		}
 		if prefix, col, ok := label(line, "CanonicalRequest:"); ok {
 			v, end := d.value(i, col, d.startTest(prefix))
-			evs = append(evs, event{line: n, cr: []byte(v)})
+			emit(event{line: n, cr: []byte(v)})
 			i = end - 1
 			continue
 		}
 		if prefix, col, ok := label(line, "StringToSign:"); ok {
 			v, end := d.value(i, col, d.startTest(prefix))
-			evs = append(evs, event{line: n, sts: []byte(v)})
+			emit(event{line: n, sts: []byte(v)})
 			i = end - 1
 			continue
 		}
 		if prefix, col, ok := label(line, "Signature:"); ok {
 			v, end := d.value(i, col, d.startTest(prefix))
-			evs = append(evs, event{line: n, sig: strings.TrimSpace(v)})
+			emit(event{line: n, sig: strings.TrimSpace(v)})
 			i = end - 1
 			continue
 		}
@@ -52,33 +51,32 @@ func readBotocore(d *doc) []event {
 		if _, col, ok := label(line, "Sending http request: "); ok {
 			ev := event{line: n}
 			ev.req, ev.notes = preparedRequest(line[col:], body, bodyKnown)
-			evs = append(evs, ev)
+			emit(ev)
 			continue
 		}
 		if strings.Contains(line, "\" ") { // the cheap test first: most lines are not urllib3's
 			if m := urllib3Status.FindStringSubmatch(line); m != nil {
 				st, _ := strconv.Atoi(m[6])
-				evs = append(evs, event{line: n, status: st})
+				emit(event{line: n, status: st})
 				continue
 			}
 		}
 		if _, col, ok := label(line, "Response headers: "); ok {
 			if v, _, err := parsePy(line[col:]); err == nil && v.kind == pyDict {
-				evs = append(evs, event{line: n, header: pyFields(v)})
+				emit(event{line: n, header: pyFields(v)})
 			}
 			continue
 		}
 		if prefix, col, ok := label(line, "Response body:"); ok {
 			raw, end := d.rawValue(i, col, d.startTest(prefix))
 			if v, m, err := parsePy(strings.TrimSpace(raw)); err == nil && m == len(strings.TrimSpace(raw)) && (v.kind == pyBytes || v.kind == pyStr) {
-				evs = append(evs, event{line: n, body: []byte(v.s)})
+				emit(event{line: n, body: []byte(v.s)})
 			} else {
-				evs = append(evs, event{line: n, notes: []string{"the response body is a stream the log does not show"}})
+				emit(event{line: n, notes: []string{"the response body is a stream the log does not show"}})
 			}
 			i = end - 1
 		}
 	}
-	return evs
 }
 
 // rawValue is value without unquoting.

@@ -140,12 +140,12 @@ func Parse(in []byte) (*Log, error) {
 	}
 	d := newDoc(s)
 	p := newPairer()
-	for _, ev := range read(d) {
+	read(d, func(ev event) {
 		if ev.req != nil {
 			ev.req.Source = format
 		}
 		p.add(ev)
-	}
+	})
 	l := &Log{Format: format, Exchanges: p.ex, Notes: append(notes, p.notes...)}
 	if p.capped {
 		l.Notes = append(l.Notes, fmt.Sprintf("the log holds more than %d exchanges; the rest are not read", MaxExchanges))
@@ -156,7 +156,7 @@ func Parse(in []byte) (*Log, error) {
 	return l, nil
 }
 
-type reader func(*doc) []event
+type reader func(*doc, func(event))
 
 var readers = map[string]reader{
 	FormatBotocore:     readBotocore,

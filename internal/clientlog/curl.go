@@ -37,8 +37,7 @@ func curlLine(line string) (byte, string) {
 	return 0, line
 }
 
-func readCurl(d *doc) []event {
-	var evs []event
+func readCurl(d *doc, emit func(event)) {
 	for i := 0; i < len(d.lines); i++ {
 		mark, text := curlLine(d.clean(i))
 		n := i + 1
@@ -53,7 +52,7 @@ func readCurl(d *doc) []event {
 				} else {
 					ev.notes = []string{"curl's canonical request has no closing ]: curl cut it at its message size limit"}
 				}
-				evs = append(evs, ev)
+				emit(ev)
 				i = end - 1
 			case strings.Contains(text, "String to sign (enclosed in [])"):
 				v, end, ok := curlBracketed(d, i)
@@ -63,11 +62,11 @@ func readCurl(d *doc) []event {
 				} else {
 					ev.notes = []string{"curl's string to sign has no closing ]: curl cut it at its message size limit"}
 				}
-				evs = append(evs, ev)
+				emit(ev)
 				i = end - 1
 			default:
 				if _, col, ok := label(text, "Signature - "); ok {
-					evs = append(evs, event{line: n, sig: strings.TrimSpace(text[col:])})
+					emit(event{line: n, sig: strings.TrimSpace(text[col:])})
 				}
 			}
 		case '>':
@@ -86,7 +85,7 @@ func readCurl(d *doc) []event {
 					break
 				}
 			}
-			evs = append(evs, requestEvent(n, head.String()))
+			emit(requestEvent(n, head.String()))
 			i = end - 1
 		case '<':
 			st, ok := curlStatus(text)
@@ -94,11 +93,10 @@ func readCurl(d *doc) []event {
 				continue
 			}
 			ev, end := curlResponse(d, i, st)
-			evs = append(evs, ev)
+			emit(ev)
 			i = end - 1
 		}
 	}
-	return evs
 }
 
 // curlBracketed returns the text between the '[' on line i and the ']' that

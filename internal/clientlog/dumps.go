@@ -104,8 +104,7 @@ const (
 // head (httputil.DumpRequestOut without body, Authorization redacted), the
 // response (with its body when the status is an error), END — right after
 // the body, on the body's last line, when the body has no final newline.
-func readMinioGo(d *doc) []event {
-	var evs []event
+func readMinioGo(d *doc, emit func(event)) {
 	for i := 0; i < len(d.lines); i++ {
 		if d.clean(i) != minioStart {
 			continue
@@ -134,7 +133,8 @@ func readMinioGo(d *doc) []event {
 					ev.notes = append(ev.notes, "minio-go traces no request body")
 				}
 			}
-			evs = append(evs, ev, responseEvent(n, resp))
+			emit(ev)
+			emit(responseEvent(n, resp))
 		}
 		// continue after the END marker
 		endOff := start + len(block)
@@ -142,7 +142,6 @@ func readMinioGo(d *doc) []event {
 			i++
 		}
 	}
-	return evs
 }
 
 // rcloneRecord is a record of rclone's log: the date and time (log.LstdFlags,
@@ -155,8 +154,7 @@ var rcloneDump = regexp.MustCompile(`HTTP (REQUEST|RESPONSE) \(req (0x[0-9a-f]+)
 // 0x…)" followed by a record holding the httputil dump, and likewise for
 // the response. The pointer tells requests apart when transfers run in
 // parallel and their records interleave.
-func readRclone(d *doc) []event {
-	var evs []event
+func readRclone(d *doc, emit func(event)) {
 	for i := 0; i < len(d.lines); i++ {
 		m := rcloneDump.FindStringSubmatch(d.clean(i))
 		if m == nil || i+1 >= len(d.lines) {
@@ -183,10 +181,9 @@ func readRclone(d *doc) []event {
 			ev = responseEvent(j+1, dump)
 		}
 		ev.key = m[2]
-		evs = append(evs, ev)
+		emit(ev)
 		i = end - 1
 	}
-	return evs
 }
 
 func firstLine(s string) string {

@@ -27,23 +27,22 @@ const (
 var sdkV2Record = regexp.MustCompile(`(?m)^SDK \d{4}/\d\d/\d\d \d\d:\d\d:\d\d (?:DEBUG|WARN) (?:Request|Response)\r?$`)
 
 // readGoSDK reads aws-sdk-go-v2 and aws-sdk-go v1 logs.
-func readGoSDK(d *doc) []event {
-	var evs []event
+func readGoSDK(d *doc, emit func(event)) {
 	for i := 0; i < len(d.lines); i++ {
 		line := d.clean(i)
 		n := i + 1
 		switch {
 		case line == bannerCR || strings.HasSuffix(line, " "+bannerCR):
 			ev, next := signingBlock(d, i)
-			evs = append(evs, ev)
+			emit(ev)
 			i = next - 1
 		case line == bannerReqV1 || line == bannerRespV1:
 			j := d.until(i+1, bannerEnd, bannerCR, bannerReqV1, bannerRespV1)
 			dump := d.between(i, j)
 			if line == bannerReqV1 {
-				evs = append(evs, requestEvent(n, dump))
+				emit(requestEvent(n, dump))
 			} else {
-				evs = append(evs, responseEvent(n, dump))
+				emit(responseEvent(n, dump))
 			}
 			if j < len(d.lines) && d.clean(j) != bannerEnd {
 				j-- // a new block begins: this one was cut
@@ -53,14 +52,13 @@ func readGoSDK(d *doc) []event {
 			end := d.recordEnd(i, d.startTest(line))
 			dump := d.between(i, end)
 			if strings.HasSuffix(line, "Request") {
-				evs = append(evs, requestEvent(n, dump))
+				emit(requestEvent(n, dump))
 			} else {
-				evs = append(evs, responseEvent(n, dump))
+				emit(responseEvent(n, dump))
 			}
 			i = end - 1
 		}
 	}
-	return evs
 }
 
 // isDumpLabel reports whether line is aws-sdk-go-v2's "…DEBUG Request"

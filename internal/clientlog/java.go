@@ -33,8 +33,7 @@ var (
 	javaV2Req  = regexp.MustCompile(`httpMethod=(\w+), protocol=(\w+), host=([^,]+), (?:port=(\d+), )?encodedPath=([^,]*)`)
 )
 
-func readJava(d *doc) []event {
-	var evs []event
+func readJava(d *doc, emit func(event)) {
 	var head []string // an Apache request or response head being read
 	headDir, headLine := "", 0
 	var wireIn strings.Builder
@@ -44,9 +43,9 @@ func readJava(d *doc) []event {
 			return
 		}
 		if headDir == ">>" {
-			evs = append(evs, requestEvent(headLine, strings.Join(head, "\r\n")+"\r\n\r\n"))
+			emit(requestEvent(headLine, strings.Join(head, "\r\n")+"\r\n\r\n"))
 		} else if st, hdr, _, _, ok := parseResponseDump(strings.Join(head, "\r\n") + "\r\n\r\n"); ok {
-			evs = append(evs, event{line: headLine, status: st, header: hdr})
+			emit(event{line: headLine, status: st, header: hdr})
 		}
 		head = nil
 	}
@@ -55,7 +54,7 @@ func readJava(d *doc) []event {
 			return
 		}
 		if _, body, found := cutHead(wireIn.String()); found && body != "" {
-			evs = append(evs, event{line: wireLine, body: []byte(body)})
+			emit(event{line: wireLine, body: []byte(body)})
 		}
 		wireIn.Reset()
 	}
@@ -89,7 +88,7 @@ func readJava(d *doc) []event {
 		case strings.Contains(line, "AWS4 Canonical Request: "):
 			prefix, col, _ := label(line, "AWS4 Canonical Request: ")
 			v, end, note := javaValue(d, i, col, prefix)
-			evs = append(evs, event{line: n, cr: []byte(v), notes: note})
+			emit(event{line: n, cr: []byte(v), notes: note})
 			i = end - 1
 		case strings.Contains(line, "AWS4 String to Sign: "), strings.Contains(line, "AWS4 String to sign: "):
 			prefix, col, ok := label(line, "AWS4 String to Sign: ")
@@ -97,13 +96,13 @@ func readJava(d *doc) []event {
 				prefix, col, _ = label(line, "AWS4 String to sign: ")
 			}
 			v, end, note := javaValue(d, i, col, prefix)
-			evs = append(evs, event{line: n, sts: []byte(v), notes: note})
+			emit(event{line: n, sts: []byte(v), notes: note})
 			i = end - 1
 		case strings.Contains(line, "Sending Request: "):
 			flushWire()
 			_, col, _ := label(line, "Sending Request: ")
 			if ev, ok := javaSending(n, line[col:]); ok {
-				evs = append(evs, ev)
+				emit(ev)
 			}
 		case strings.Contains(line, "Received error response: "):
 			_, col, _ := label(line, "Received error response: ")
@@ -112,17 +111,16 @@ func readJava(d *doc) []event {
 				ev.status, _ = strconv.Atoi(m[1])
 			}
 			ev.weak = true
-			evs = append(evs, ev)
+			emit(ev)
 		default:
 			if m := javaResp.FindStringSubmatch(line); m != nil {
 				st, _ := strconv.Atoi(m[1])
-				evs = append(evs, event{line: n, status: st, weak: true})
+				emit(event{line: n, status: st, weak: true})
 			}
 		}
 	}
 	flushHead()
 	flushWire()
-	return evs
 }
 
 // javaValue reads a signed string: to the end of its record, without v1's

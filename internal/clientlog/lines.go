@@ -18,7 +18,7 @@ type doc struct {
 type span struct{ start, end int } // end is the offset of the "\n", or len(s)
 
 func newDoc(s string) *doc {
-	d := &doc{s: s}
+	d := &doc{s: s, lines: make([]span, 0, strings.Count(s, "\n")+1)}
 	for off := 0; off < len(s) || (off == len(s) && off == 0); {
 		i := strings.IndexByte(s[off:], '\n')
 		if i < 0 {

@@ -157,24 +157,33 @@ func (p *pyParser) stringStart() bool {
 
 // strings reads one literal and every literal that follows it: Python
 // joins adjacent literals ('a' 'b' == 'ab'), which is how pprint writes a
-// long string.
+// long string. The pieces are joined once, at the end: pprint splits a
+// long string into one piece per line, and joining piece by piece would
+// copy the string once per piece.
 func (p *pyParser) strings() (pyVal, error) {
 	v, err := p.str()
 	if err != nil {
 		return v, err
 	}
+	var joined strings.Builder
 	for {
 		save := p.i
 		p.ws()
 		if !p.stringStart() {
 			p.i = save
+			if joined.Len() > 0 {
+				v.s = joined.String()
+			}
 			return v, nil
 		}
 		w, err := p.str()
 		if err != nil {
 			return v, err
 		}
-		v.s += w.s
+		if joined.Len() == 0 {
+			joined.WriteString(v.s)
+		}
+		joined.WriteString(w.s)
 	}
 }
 
@@ -191,16 +200,34 @@ func (p *pyParser) str() (pyVal, error) {
 	}
 	q := p.s[p.i]
 	p.i++
+	kind := pyStr
+	if bytesLit {
+		kind = pyBytes
+	}
+	// Most literals hold no escape: their value is the text between the
+	// quotes, taken without a copy. Otherwise it is unescaped into a buffer
+	// sized by the literal (unescaping never lengthens it).
+	start, end := p.i, p.i
+	for ; end < len(p.s); end++ {
+		c := p.s[end]
+		if c == q || c == '\n' {
+			break
+		}
+		if c == '\\' && !raw {
+			end++
+		}
+	}
+	if end < len(p.s) && p.s[end] == q && (raw || strings.IndexByte(p.s[start:end], '\\') < 0) {
+		p.i = end + 1
+		return pyVal{kind: kind, s: p.s[start:end]}, nil
+	}
 	var b strings.Builder
+	b.Grow(min(end, len(p.s)) - start)
 	for p.i < len(p.s) {
 		c := p.s[p.i]
 		switch {
 		case c == q:
 			p.i++
-			kind := pyStr
-			if bytesLit {
-				kind = pyBytes
-			}
 			return pyVal{kind: kind, s: b.String()}, nil
 		case c == '\n':
 			return pyVal{}, errPy // a one-line literal does not span lines

@@ -29,8 +29,7 @@ var (
 	s3cmdBody    = regexp.MustCompile(`, body=\((\d+) bytes\)$`)
 )
 
-func readS3cmd(d *doc) []event {
-	var evs []event
+func readS3cmd(d *doc, emit func(event)) {
 	scheme, host := "", ""
 	var xmlFields [][2]string
 	xmlLine := 0
@@ -44,7 +43,7 @@ func readS3cmd(d *doc) []event {
 			fmt.Fprintf(&b, "<%s>%s</%s>", f[0], xmlEscape(f[1]), f[0])
 		}
 		b.WriteString("</Error>")
-		evs = append(evs, event{line: xmlLine, weak: true, body: []byte(b.String()),
+		emit(event{line: xmlLine, weak: true, body: []byte(b.String()),
 			notes: []string{"the error body is rebuilt from s3cmd's ErrorXML lines"}})
 		xmlFields = nil
 	}
@@ -73,12 +72,12 @@ func readS3cmd(d *doc) []event {
 		}
 		switch {
 		case strings.HasSuffix(line, "Using signature v4"), strings.HasSuffix(line, "Using signature v2"):
-			evs = append(evs, event{line: n, begin: true})
+			emit(event{line: n, begin: true})
 		case strings.HasSuffix(line, "Canonical Request:"):
 			prefix, _, _ := label(line, "Canonical Request:")
 			end := d.recordEnd(i, d.startTest(prefix))
 			j := d.within(i+1, end, s3cmdDashes)
-			evs = append(evs, event{line: n, cr: []byte(d.between(i, j))})
+			emit(event{line: n, cr: []byte(d.between(i, j))})
 			if j < end {
 				i = j // the dashes close the record
 			} else {
@@ -87,22 +86,21 @@ func readS3cmd(d *doc) []event {
 		default:
 			if _, col, ok := label(line, "SignHeaders: "); ok {
 				if s, ok := wholeLiteral(line[col:]); ok {
-					evs = append(evs, event{line: n, sts: []byte(s)})
+					emit(event{line: n, sts: []byte(s)})
 				}
 			} else if _, col, ok := label(line, "Sending request method_string="); ok {
-				evs = append(evs, s3cmdRequest(n, line[col:], scheme, host))
+				emit(s3cmdRequest(n, line[col:], scheme, host))
 			} else if prefix, col, ok := label(line, "Response:"); ok {
 				raw, end := d.rawValue(i, col, d.startTest(prefix))
-				evs = append(evs, s3cmdResponse(n, raw))
+				emit(s3cmdResponse(n, raw))
 				i = end - 1
 			} else if m := s3cmdS3Error.FindStringSubmatch(line); m != nil {
 				st, _ := strconv.Atoi(m[1])
-				evs = append(evs, event{line: n, weak: true, status: st})
+				emit(event{line: n, weak: true, status: st})
 			}
 		}
 	}
 	flushXML()
-	return evs
 }
 
 func errorXMLLine(line string) []string {
