@@ -154,27 +154,24 @@ func diagnoseCase(e *env, o *checkOptions, body *s3error.Body, req *request.Requ
 }
 
 // renderMasked writes what out writes, masked for public pasting when
-// redact is set (the values to mask come from the reports).
+// redact is set (the values to mask come from the reports and the text).
 func renderMasked(e *env, redact bool, reps []*diagnose.Report, out func(io.Writer) error) error {
-	if !redact {
-		return out(e.stdout)
-	}
-	m := newPublicMasker()
-	for _, r := range reps {
-		m.collect(r)
-	}
-	var buf bytes.Buffer
-	if err := out(&buf); err != nil {
-		return err
-	}
-	m.learn(buf.String())
-	_, err := io.WriteString(e.stdout, m.apply(buf.String()))
-	return err
+	return maskStdout(e, redact, func(m *publicMasker) {
+		for _, r := range reps {
+			m.collect(r)
+		}
+	}, func() error { return out(e.stdout) })
 }
 
 // withMaskedStdout runs a command whose output is masked for public
 // pasting when redact is set (values learned from the printed text).
 func withMaskedStdout(e *env, redact bool, run func() error) error {
+	return maskStdout(e, redact, nil, run)
+}
+
+// maskStdout runs run with standard output held, then writes it masked:
+// the values seed teaches the masker first, then those the text shows.
+func maskStdout(e *env, redact bool, seed func(*publicMasker), run func() error) error {
 	if !redact {
 		return run()
 	}
@@ -184,6 +181,9 @@ func withMaskedStdout(e *env, redact bool, run func() error) error {
 	err := run()
 	e.stdout = orig
 	m := newPublicMasker()
+	if seed != nil {
+		seed(m)
+	}
 	m.learn(buf.String())
 	if _, werr := io.WriteString(orig, m.apply(buf.String())); err == nil {
 		err = werr
