@@ -72,11 +72,7 @@ transcript, a string literal of JSON/Python/Ruby/Go…, HTML-escaped, a log.`,
 }
 
 func runCheck(e *env, o *checkOptions, args []string) error {
-	format, err := outputFormat(o.output.format, o.output.json)
-	if err != nil {
-		return err
-	}
-	pal, err := palette(e, o.output.color)
+	format, pal, err := o.output.resolve(e)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,16 @@ func palette(e *env, when string) (report.Style, error) {
 	return report.Plain(), nil
 }
 
+// resolve checks the output flags: the format and the colours to use.
+func (o *outputOptions) resolve(e *env) (string, report.Style, error) {
+	format, err := outputFormat(o.format, o.json)
+	if err != nil {
+		return "", report.Style{}, err
+	}
+	st, err := palette(e, o.color)
+	return format, st, err
+}
+
 // outputFormat resolves --format and its shorthand --json.
 func outputFormat(format string, asJSON bool) (string, error) {
 	if asJSON {

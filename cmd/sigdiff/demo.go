@@ -53,11 +53,7 @@ func runDemo(e *env, o *outputOptions) error {
 }
 
 func runDemoInner(e *env, o *outputOptions) error {
-	format, err := outputFormat(o.format, o.json)
-	if err != nil {
-		return err
-	}
-	st, err := palette(e, o.color)
+	format, st, err := o.resolve(e)
 	if err != nil {
 		return err
 	}

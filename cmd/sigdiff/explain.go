@@ -76,11 +76,7 @@ func runExplain(e *env, o *explainOptions) error {
 }
 
 func runExplainInner(e *env, o *explainOptions) error {
-	format, err := outputFormat(o.output.format, o.output.json)
-	if err != nil {
-		return err
-	}
-	st, err := palette(e, o.output.color)
+	format, st, err := o.output.resolve(e)
 	if err != nil {
 		return err
 	}

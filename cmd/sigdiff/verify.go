@@ -60,11 +60,7 @@ func runVerify(e *env, o *verifyOptions) error {
 }
 
 func runVerifyInner(e *env, o *verifyOptions) error {
-	format, err := outputFormat(o.output.format, o.output.json)
-	if err != nil {
-		return err
-	}
-	st, err := palette(e, o.output.color)
+	format, st, err := o.output.resolve(e)
 	if err != nil {
 		return err
 	}
