@@ -1,0 +1,136 @@
+package s3error
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// genLog writes about size bytes of a client's debug log around one error
+// body, the way a whole log reaches Parse: pasted by a user who did not
+// cut the body out, or handed on by the command when no client log reader
+// claimed it. pyRepr writes the body as botocore logs it (a bytes repr on
+// one line) and its longest lines of equal length; otherwise the body
+// stands raw, as aws-sdk-go-v2 dumps it, and line lengths vary.
+func genLog(size int, pyRepr bool) []byte {
+	body := renderXML(bases()["aws-sigv4"])
+	if pyRepr {
+		r := strings.NewReplacer("\n", `\n`, "'", `\'`, `\`, `\\`)
+		body = "b'" + r.Replace(body) + "'"
+	}
+	var b bytes.Buffer
+	b.Grow(size + 4<<10)
+	for i := 0; b.Len() < size-len(body)-1; i++ {
+		ts := fmt.Sprintf("2026-11-28 08:%02d:%02d,%03d", i/3600%60, i/60%60, i%1000)
+		switch i % 8 {
+		case 0:
+			fmt.Fprintf(&b, "%s botocore.auth [DEBUG] CanonicalRequest:\nGET\n/examplebucket/photos/%05d.jpg\n\nhost:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:20261128T084232Z\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD\n", ts, i)
+		case 1:
+			fmt.Fprintf(&b, "%s botocore.endpoint [DEBUG] Sending http request: <AWSPreparedRequest stream_output=False, method=GET, url=https://examplebucket.s3.amazonaws.com/photos/%05d.jpg, headers={'X-Amz-Date': b'20261128T084232Z', 'Authorization': b'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261128/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=%064x'}>\n", ts, i, i)
+		case 2:
+			// botocore's "Making request" record, the longest line of its
+			// log; in a session of like requests many are as long as the
+			// longest, which is what a terminal's wrapping looks like too,
+			// so Parse also tries that reading.
+			ctx := strings.Repeat("'x-amz-meta-tag': 'value', ", 110)
+			if !pyRepr {
+				ctx = ctx[:200+i%101]
+			}
+			fmt.Fprintf(&b, "%s botocore.endpoint [DEBUG] Making request for OperationModel(name=GetObject) with params: {'url_path': '/photos/%05d.jpg', 'headers': {%s}}\n", ts, i, ctx)
+		case 3:
+			fmt.Fprintf(&b, "%s urllib3.connectionpool [DEBUG] https://examplebucket.s3.amazonaws.com:443 \"GET /photos/%05d.jpg HTTP/1.1\" 200 %d\n", ts, i, 1000+i)
+		default:
+			fmt.Fprintf(&b, "%s botocore.hooks [DEBUG] Event needs-retry.s3.GetObject: calling handler <function _update_status_code at 0x7feb459c2660>\n", ts)
+		}
+	}
+	b.WriteString(body)
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// heapPeak runs f and returns the most heap (live and not yet collected
+// objects) seen above what was in use before it, sampled every
+// millisecond through runtime/metrics, which does not stop the world.
+func heapPeak(f func()) uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	runtime.GC()
+	base := read()
+	var peak uint64
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := read(); v > peak {
+				peak = v
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	wg.Wait()
+	if v := read(); v > peak {
+		peak = v
+	}
+	if peak < base {
+		return 0
+	}
+	return peak - base
+}
+
+// BenchmarkParse_large reads one error body alone (the per-failure cost
+// of a capture's reader) and the same body inside logs of 1 and 15 MiB,
+// and reports, besides time and B/op, the allocation per input byte
+// (alloc/in) and the heap peak over the start (peak-MiB), measured in a
+// run of its own.
+func BenchmarkParse_large(b *testing.B) {
+	inputs := []struct {
+		name string
+		in   []byte
+	}{{"body", []byte(renderXML(bases()["aws-sigv4"]))}}
+	for _, size := range []int{1 << 20, 15 << 20} {
+		inputs = append(inputs,
+			struct {
+				name string
+				in   []byte
+			}{fmt.Sprintf("botocore-log/%dMiB", size>>20), genLog(size, true)},
+			struct {
+				name string
+				in   []byte
+			}{fmt.Sprintf("raw-log/%dMiB", size>>20), genLog(size, false)})
+	}
+	for _, c := range inputs {
+		b.Run(c.name, func(b *testing.B) {
+			if _, err := Parse(c.in); err != nil {
+				b.Fatal(err)
+			}
+			peak := heapPeak(func() { _, _ = Parse(c.in) })
+			b.SetBytes(int64(len(c.in)))
+			b.ReportAllocs()
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			n := 0
+			for b.Loop() {
+				_, _ = Parse(c.in)
+				n++
+			}
+			runtime.ReadMemStats(&ms1)
+			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(n)/float64(len(c.in)), "alloc/in")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+		})
+	}
+}
