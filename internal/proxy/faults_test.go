@@ -275,7 +275,7 @@ func TestFaults_clientDisconnectsMidDownload(t *testing.T) {
 	stillServes(t, base, log, 2)
 }
 
-func mustURL(t *testing.T, s string) *url.URL {
+func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(s)
 	if err != nil {

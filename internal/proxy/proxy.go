@@ -34,10 +34,6 @@ const DefaultMaxErrorBody = 64 << 10
 // of many parts, which streams whitespace to keep the connection alive.
 const DefaultUpstreamTimeout = 60 * time.Second
 
-// copyBufferSize is the size of each copy buffer: memory per request in
-// flight, whatever the body's size.
-const copyBufferSize = 64 << 10
-
 // Config configures a Proxy.
 type Config struct {
 	// Upstream is where requests go: scheme and authority, and a path
@@ -80,7 +76,6 @@ type Proxy struct {
 	searching   chan struct{} // a token per search allowed at once
 	searchQueue atomic.Int32  // searches running or waiting
 	pending     sync.WaitGroup
-	bufs        sync.Pool
 }
 
 // New checks cfg and returns the proxy.
@@ -104,7 +99,6 @@ func New(cfg Config) (*Proxy, error) {
 		p.cfg.Now = time.Now
 	}
 	p.secrets = secretForms(cfg.Credentials.Secret.Reveal(), cfg.Credentials.SessionToken.Reveal())
-	p.bufs.New = func() any { b := make([]byte, copyBufferSize); return &b }
 	return p, nil
 }
 
@@ -131,10 +125,12 @@ func CheckUpstream(u *url.URL) error {
 // transparent gzip (it would add Accept-Encoding and decode the body),
 // keep-alive with enough idle connections for parallel uploads, and
 // Expect: 100-continue honoured for two seconds before the body is sent
-// anyway, and DefaultUpstreamTimeout for the response headers. tlsConf may be nil (system roots).
+// anyway, DefaultUpstreamTimeout for the response headers, and request
+// bodies written with the copy buffers of buffers.go (upstreamConn).
+// tlsConf may be nil (system roots).
 func NewTransport(tlsConf *tls.Config) *http.Transport {
 	return &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         dialUpstream((&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext),
 		TLSClientConfig:     tlsConf,
 		TLSHandshakeTimeout: 10 * time.Second,
 		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
@@ -148,8 +144,10 @@ func NewTransport(tlsConf *tls.Config) *http.Transport {
 		ExpectContinueTimeout: 2 * time.Second,
 		ResponseHeaderTimeout: DefaultUpstreamTimeout,
 		DisableCompression:    true,
-		WriteBufferSize:       copyBufferSize,
-		ReadBufferSize:        copyBufferSize,
+		// Bodies are copied with the buffers of buffers.go: these hold
+		// the headers, and a body's head that arrives with them.
+		WriteBufferSize: smallBufferSize,
+		ReadBufferSize:  smallBufferSize,
 	}
 }
 
@@ -275,8 +273,8 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 	if resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusForbidden {
 		capture = &errorCapture{status: resp.StatusCode, max: p.maxErr}
 	}
-	bp := p.bufs.Get().(*[]byte)
-	defer p.bufs.Put(bp)
+	bp := buffers.get(resp.ContentLength)
+	defer buffers.put(bp)
 	flush := resp.ContentLength < 0 // streamed answers reach the client as they come
 	abort := false
 	for buf := *bp; ; {

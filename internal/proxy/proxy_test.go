@@ -84,7 +84,7 @@ func start(t *testing.T, upstream string, mod func(*Config)) (string, *Proxy, *e
 
 // sign signs req with aws-sdk-go-v2's signer, an oracle independent of
 // sigdiff's, as a client would.
-func sign(t *testing.T, req *http.Request, payloadHash string, secret string) {
+func sign(t testing.TB, req *http.Request, payloadHash string, secret string) {
 	t.Helper()
 	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
 	err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: testAccessKey, SecretAccessKey: secret}, req, payloadHash, "s3", "us-east-1", time.Now())
