@@ -1,6 +1,7 @@
 package s3error
 
 import (
+	"iter"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -84,25 +85,40 @@ func stripPrefix(l string) (string, int) {
 // every line, nested ones too ("> 2024-… DEBUG …"). A prefix that occurs
 // on one line only (a prompt before the command, a log line that starts a
 // multi-line message) is stripped but not named as the form.
+//
+// The text is copied once, from the first line that loses a prefix on: a
+// paste of megabytes (a whole log) costs one copy, not one per line.
 func unwrapLinePrefixes(p *paste) {
-	lines := strings.Split(p.s, "\n")
 	counts := make([]int, len(linePrefixes))
+	var sb strings.Builder
 	changed := false
-	for i, l := range lines {
+	for off, l := range eachLine(p.s) {
+		orig := l
 		for depth := 0; depth < 3; depth++ {
 			rest, k := stripPrefix(l)
 			if k < 0 {
 				break
 			}
 			counts[k]++
-			l, changed = rest, true
+			l = rest
 		}
-		lines[i] = l
+		if !changed && len(l) == len(orig) {
+			continue
+		}
+		if !changed {
+			changed = true
+			sb.Grow(len(p.s))
+			sb.WriteString(p.s[:off])
+		}
+		sb.WriteString(l)
+		if end := off + len(orig); end < len(p.s) {
+			sb.WriteByte('\n')
+		}
 	}
 	if !changed {
 		return
 	}
-	p.s = strings.Join(lines, "\n")
+	p.s = sb.String()
 	for k, n := range counts {
 		if n >= 2 {
 			p.layers = append(p.layers, linePrefixes[k].layer)
@@ -114,26 +130,28 @@ func unwrapLinePrefixes(p *paste) {
 // A wrapped paste has several lines of exactly the terminal's width and
 // none longer; one of them at least ends inside a word.
 func consoleWidth(s string) int {
-	lines := strings.Split(s, "\n")
-	if len(lines) < 3 {
+	if strings.Count(s, "\n") < 2 {
 		return 0
 	}
 	w := 0
-	for _, l := range lines {
+	for _, l := range eachLine(s) {
 		w = max(w, utf8.RuneCountInString(strings.TrimSuffix(l, "\r")))
 	}
 	if w < 40 {
 		return 0
 	}
 	full, midWord := 0, 0
-	for i, l := range lines[:len(lines)-1] {
+	for off, l := range eachLine(s) {
+		next := off + len(l) + 1 // where the next line starts
+		if next > len(s) {
+			break // the last line continues nothing
+		}
 		l = strings.TrimSuffix(l, "\r")
 		if utf8.RuneCountInString(l) != w {
 			continue
 		}
 		full++
-		next := lines[i+1]
-		if l != "" && next != "" && isWordByte(l[len(l)-1]) && isWordByte(next[0]) {
+		if l != "" && next < len(s) && s[next] != '\n' && isWordByte(l[len(l)-1]) && isWordByte(s[next]) {
 			midWord++
 		}
 	}
@@ -151,20 +169,39 @@ func isWordByte(c byte) bool {
 // unwrapConsole joins the lines a terminal broke at width w: a line of
 // exactly w characters continues on the next.
 func unwrapConsole(p *paste, w int) {
-	lines := strings.Split(p.s, "\n")
 	var sb strings.Builder
-	for i, l := range lines {
+	sb.Grow(len(p.s)) // joining only removes bytes: one allocation
+	for off, l := range eachLine(p.s) {
+		last := off+len(l) == len(p.s)
 		l2 := strings.TrimSuffix(l, "\r")
-		if i < len(lines)-1 && utf8.RuneCountInString(l2) == w {
+		if !last && utf8.RuneCountInString(l2) == w {
 			sb.WriteString(l2)
 			continue
 		}
 		sb.WriteString(l)
-		if i < len(lines)-1 {
+		if !last {
 			sb.WriteByte('\n')
 		}
 	}
 	p.apply("console-wrapped", sb.String())
+}
+
+// eachLine yields the lines of s as strings.Split(s, "\n") would, with the
+// offset each starts at, without building the slice.
+func eachLine(s string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for off := 0; ; {
+			i := strings.IndexByte(s[off:], '\n')
+			if i < 0 {
+				yield(off, s[off:])
+				return
+			}
+			if !yield(off, s[off:off+i]) {
+				return
+			}
+			off += i + 1
+		}
+	}
 }
 
 // candidates returns the readings of the paste to try, most likely first:
