@@ -1,6 +1,9 @@
 package s3error
 
 import (
+	"encoding/xml"
+	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,11 +40,15 @@ type tag struct {
 // tagIndex lists the tags of s in one pass, and where each name closes.
 type tagIndex struct {
 	tags   []tag
-	closes map[string][]int // name -> positions of "</name>"
+	closes []int // indexes into tags of the whole closing tags, by name, then position
 }
 
+// indexTags sizes the index by the '<' it may have to hold, so that
+// indexing costs one allocation, not a doubling series: a capture's reader
+// indexes one body per refused request.
 func indexTags(s string, from int) *tagIndex {
-	ix := &tagIndex{closes: map[string][]int{}}
+	ix := &tagIndex{tags: make([]tag, 0, min(strings.Count(s[from:], "<"), maxTags))}
+	closes := 0
 	for i := from; i < len(s) && len(ix.tags) < maxTags; {
 		j := strings.IndexByte(s[i:], '<')
 		if j < 0 {
@@ -70,10 +77,17 @@ func indexTags(s string, from int) *tagIndex {
 		t.self = !t.close && s[t.end-2] == '/'
 		ix.tags = append(ix.tags, t)
 		if t.close {
-			ix.closes[t.name] = append(ix.closes[t.name], j)
+			closes++
 		}
 		i = t.end
 	}
+	ix.closes = make([]int, 0, closes)
+	for k, t := range ix.tags {
+		if t.close && t.end >= 0 {
+			ix.closes = append(ix.closes, k)
+		}
+	}
+	slices.SortStableFunc(ix.closes, func(a, b int) int { return strings.Compare(ix.tags[a].name, ix.tags[b].name) })
 	return ix
 }
 
@@ -101,10 +115,13 @@ func (ix *tagIndex) nextTag(pos int) int {
 
 // closeAfter returns the position of the first "</name>" at or after pos, or -1.
 func (ix *tagIndex) closeAfter(name string, pos int) int {
-	c := ix.closes[name]
-	i := sort.SearchInts(c, pos)
-	if i < len(c) {
-		return c[i]
+	c := ix.closes
+	i := sort.Search(len(c), func(i int) bool {
+		t := ix.tags[c[i]]
+		return t.name > name || t.name == name && t.pos >= pos
+	})
+	if i < len(c) && ix.tags[c[i]].name == name {
+		return ix.tags[c[i]].pos
 	}
 	return -1
 }
@@ -270,9 +287,52 @@ func (r *xmlReader) checkWellFormed(from, to int) {
 	if to > len(r.s) || to-from > 1<<20 {
 		return
 	}
-	doc := etree.NewDocument()
-	if err := doc.ReadFromString(r.s[from:to]); err != nil {
+	if err := wellFormed(r.s[from:to]); err != nil {
 		r.notes = append(r.notes, "the body is not well-formed XML ("+err.Error()+"); it was read tolerantly")
+	}
+}
+
+// maxXMLDepth is etree's default ReadSettings.MaxDepth.
+const maxXMLDepth = 1024
+
+// wellFormed returns the error etree's Document.ReadFromString returns
+// for s with its default settings, or nil, without building the tree:
+// the same encoding/xml decoder settings (strict, XML's own entities only,
+// a declared charset read as is), the same checks (each end tag closes
+// the element open, nothing is left open, nesting at most maxXMLDepth
+// under the document) and the same errors. Each reading of a paste checks
+// its body, and a capture has a body per refused request: the tree and the
+// decoder's read buffer (a strings.Reader needs none) were most of what
+// reading a body allocated. TestWellFormed_likeEtree compares the two.
+func wellFormed(s string) error {
+	d := xml.NewDecoder(strings.NewReader(s))
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	open := []xml.Name{{}} // the document, under the elements as in etree's stack
+	for {
+		t, err := d.RawToken()
+		switch {
+		case err == io.EOF:
+			if len(open) != 1 {
+				return etree.ErrXML
+			}
+			return nil
+		case err != nil:
+			return err
+		case len(open) == 0:
+			return etree.ErrXML
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			if len(open) > maxXMLDepth {
+				return etree.ErrMaxDepth
+			}
+			open = append(open, t.Name)
+		case xml.EndElement:
+			if open[len(open)-1] != t.Name {
+				return etree.ErrXML
+			}
+			open = open[:len(open)-1]
+		}
 	}
 }
 
