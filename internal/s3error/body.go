@@ -142,11 +142,10 @@ func quality(b *Body) int {
 	if b.Code != "" {
 		score += 20
 	}
-	seen := map[string]bool{}
+	var counted []string // names counted, each once whatever its case
 	for _, f := range b.Fields {
-		k := strings.ToLower(f.Name)
-		if f.Text != "" && !seen[k] && canonicalField(f.Name) != "" {
-			seen[k] = true
+		if f.Text != "" && canonicalField(f.Name) != "" && !slices.ContainsFunc(counted, func(n string) bool { return strings.EqualFold(n, f.Name) }) {
+			counted = append(counted, f.Name)
 			score += 4
 		}
 	}

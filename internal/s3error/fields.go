@@ -1,7 +1,5 @@
 package s3error
 
-import "strings"
-
 // knownFields are the element names of the signature error and its
 // neighbours, as S3 (Amazon S3 API Reference, "Error responses"), the
 // S3-compatible stores, OSS and GCS's XML API spell them. In XML every
@@ -60,24 +58,30 @@ var knownByFold = func() map[string]string {
 // underscores and hyphens that loggers put between words ("request id",
 // "request_id", "RequestID").
 func foldKey(s string) string {
-	var sb strings.Builder
+	return string(appendFoldKey(nil, s))
+}
+
+func appendFoldKey(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '_' || c == '-' || c == '$':
 		case 'A' <= c && c <= 'Z':
-			sb.WriteByte(c + 'a' - 'A')
+			dst = append(dst, c+'a'-'A')
 		default:
-			sb.WriteByte(c)
+			dst = append(dst, c)
 		}
 	}
-	return sb.String()
+	return dst
 }
 
 // canonicalField returns the element name for a key, or "" when the key is
-// not one sigdiff knows.
+// not one sigdiff knows. It is asked for every field of every reading, so
+// the folded key is built on the stack (a map index by string(bytes) does
+// not allocate).
 func canonicalField(name string) string {
-	return knownByFold[foldKey(name)]
+	var buf [64]byte
+	return knownByFold[string(appendFoldKey(buf[:0], name))]
 }
 
 // knownCodes are error codes that may appear in free text (SDK exception

@@ -1,6 +1,7 @@
 package s3error
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -52,10 +53,13 @@ func (b *Body) inferScheme() {
 		return
 	}
 	lines := strings.Split(sts, "\n")
-	cr := strings.Split(string(b.CanonicalRequest), "\n")
 	query, payload := "", ""
-	if len(cr) >= 3 {
-		query, payload = strings.ToLower(cr[2]), cr[len(cr)-1]
+	if cr := b.CanonicalRequest; bytes.Count(cr, []byte("\n")) >= 2 {
+		_, rest, _ := bytes.Cut(cr, []byte("\n"))
+		_, rest, _ = bytes.Cut(rest, []byte("\n"))
+		q, _, _ := bytes.Cut(rest, []byte("\n"))
+		query = strings.ToLower(string(q))
+		payload = string(cr[bytes.LastIndexByte(cr, '\n')+1:])
 	} else {
 		query = strings.ToLower(b.RequestLine)
 	}

@@ -1,6 +1,7 @@
 package s3error
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 )
@@ -67,16 +68,16 @@ func (b *Body) detectService(text string) {
 }
 
 func (b *Body) providerFromFields() string {
-	alg, _, _ := strings.Cut(string(b.StringToSign), "\n")
+	alg, _, _ := bytes.Cut(b.StringToSign, []byte("\n"))
 	doc, _ := b.Get("RecommendDoc")
 	hostID, _ := b.Get("HostId")
 	_, ossKey := b.Get("OSSAccessKeyId")
 	_, ec := b.Get("EC")
 	_, details := b.Get("Details")
 	switch {
-	case ossKey || ec || strings.Contains(doc, "aliyun") || strings.Contains(hostID, "aliyuncs.com") || strings.HasPrefix(alg, "OSS4-"):
+	case ossKey || ec || strings.Contains(doc, "aliyun") || strings.Contains(hostID, "aliyuncs.com") || bytes.HasPrefix(alg, []byte("OSS4-")):
 		return "oss"
-	case strings.Contains(b.Message, "Google") || strings.HasPrefix(alg, "GOOG4-") || details || strings.Contains(string(b.StringToSign), "goog4_request"):
+	case strings.Contains(b.Message, "Google") || bytes.HasPrefix(alg, []byte("GOOG4-")) || details || bytes.Contains(b.StringToSign, []byte("goog4_request")):
 		return "gcs"
 	}
 	return ""
@@ -143,12 +144,16 @@ func (b *Body) providerFromIDs(text string) string {
 
 // crHost is the value of the canonical request's host header, if any.
 func crHost(cr []byte) string {
-	for _, l := range strings.Split(string(cr), "\n") {
-		if v, ok := strings.CutPrefix(l, "host:"); ok {
-			return v
+	for rest := cr; ; {
+		l, after, more := bytes.Cut(rest, []byte("\n"))
+		if v, ok := bytes.CutPrefix(l, []byte("host:")); ok {
+			return string(v)
 		}
+		if !more {
+			return ""
+		}
+		rest = after
 	}
-	return ""
 }
 
 // stsLine returns line n (0-based) of a string to sign, or "".

@@ -39,6 +39,12 @@ func wellFormedCases(t testing.TB, cuts bool) []string {
 		"<Error>\r\n<Code>x</Code>\r</Error>", "<Error>\xff\xfe</Error>", "<Error><Code>x</Code ></Error >", "< Error/>", "<Error",
 		"<Error><StringToSign>AWS4-HMAC-SHA256\n2013</StringToSign><your bucket></Error>",
 		deep, "<b>" + deep + "</b>", strings.Repeat("<a>", 3000),
+		// the edges of plainXML, which answers without the decoder
+		"<Error>\x01</Error>", "<Error>\x7f\t\r\n</Error>", "<Error>]]></Error>", "<Error>]]</Error>", "<Error>a>b</Error>",
+		"<Error>\xff</Error>", "<Error>\xed\xa0\x80</Error>", "<Error>\uFFFE</Error>", "<Error>\uFFFD\U0010FFFF</Error>",
+		"<1a></1a>", "<.a/>", "<-a/>", "<a.b-c_d9></a.b-c_d9>", "<_a/>", "<a/ >", "<a / >", "</a>", "<a></A>", "<a><b></a></b>",
+		"<Error>&apos;&quot;&lt;&gt;&amp;</Error>", "<Error>&#65;&#x41;</Error>", "<Error>&am;</Error>", "<Error>&amp</Error>", "<Error>&</Error>",
+		strings.Repeat("<a>", 16) + strings.Repeat("</a>", 16), strings.Repeat("<a>", 17) + strings.Repeat("</a>", 17), "<é/>", "<a>é</a>",
 	}
 	dir := filepath.Join("..", "..", "testdata", "bodies")
 	entries, err := os.ReadDir(dir)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 )
@@ -292,6 +293,85 @@ func (r *xmlReader) checkWellFormed(from, to int) {
 	}
 }
 
+// plainXML reports whether s is plainly well-formed, as a server writes a
+// body: tags without attributes, comments, declarations or blanks, named
+// with ASCII letters, digits and "_.-" (a letter or "_" first), nested at
+// most 16 deep, each closed by the next end tag; text of XML characters
+// (XML 1.0 §2.2, as encoding/xml checks them) with no reference other
+// than the five predefined entities and no "]]>". The decoder accepts all
+// of it, so it need not run; for anything else it does, and says why.
+func plainXML(s string) bool {
+	var open [16]string
+	n := 0
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '<':
+			j := i + 1
+			end := j < len(s) && s[j] == '/'
+			if end {
+				j++
+			}
+			k := j
+			for k < len(s) && (isNameStart(s[k]) || k > j && (s[k] >= '0' && s[k] <= '9' || s[k] == '.' || s[k] == '-')) {
+				k++
+			}
+			if k == j || k >= len(s) {
+				return false
+			}
+			name := s[j:k]
+			switch {
+			case s[k] == '>' && end:
+				if n == 0 || open[n-1] != name {
+					return false
+				}
+				n--
+				i = k + 1
+			case s[k] == '>':
+				if n == len(open) {
+					return false
+				}
+				open[n] = name
+				n++
+				i = k + 1
+			case !end && strings.HasPrefix(s[k:], "/>"):
+				i = k + 2
+			default:
+				return false
+			}
+		case c == '&':
+			m := 0
+			for _, e := range predefinedRefs {
+				if strings.HasPrefix(s[i:], e) {
+					m = len(e)
+					break
+				}
+			}
+			if m == 0 {
+				return false
+			}
+			i += m
+		case c == ']' && strings.HasPrefix(s[i:], "]]>"):
+			return false
+		case c < utf8.RuneSelf:
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || (r > 0xD7FF && r < 0xE000) || r == 0xFFFE || r == 0xFFFF {
+				return false
+			}
+			i += size
+		}
+	}
+	return n == 0
+}
+
+var predefinedRefs = [...]string{"&lt;", "&gt;", "&amp;", "&quot;", "&apos;"}
+
+func isNameStart(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 // maxXMLDepth is etree's default ReadSettings.MaxDepth.
 const maxXMLDepth = 1024
 
@@ -305,6 +385,9 @@ const maxXMLDepth = 1024
 // decoder's read buffer (a strings.Reader needs none) were most of what
 // reading a body allocated. TestWellFormed_likeEtree compares the two.
 func wellFormed(s string) error {
+	if plainXML(s) {
+		return nil
+	}
 	d := xml.NewDecoder(strings.NewReader(s))
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	open := []xml.Name{{}} // the document, under the elements as in etree's stack
