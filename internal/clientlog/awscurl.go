@@ -35,11 +35,11 @@ func readAWSCurl(d *doc, emit func(event)) {
 		if line == "" || strings.IndexByte("'\"({[bu", line[0]) < 0 {
 			continue
 		}
-		v, k, err := parsePy(d.s[d.lines[i].start:min(len(d.s), d.lines[i].start+maxPprint)])
+		v, k, err := parsePy(d.s[d.start(i):min(len(d.s), d.start(i)+maxPprint)])
 		if err != nil {
 			continue
 		}
-		end := d.lineAt(d.lines[i].start + k)
+		end := d.lineAt(d.start(i) + k)
 		switch v.kind {
 		case pyDict:
 			switch {
@@ -92,7 +92,7 @@ func (d *doc) lineAt(off int) int {
 	lo, hi := 0, len(d.lines)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if d.lines[mid].start <= off {
+		if d.start(mid) <= off {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -111,7 +111,7 @@ func awscurlBody(d *doc, i int) (event, bool) {
 	if i >= len(d.lines) || strings.HasPrefix(d.text(i), "{") {
 		return event{}, false
 	}
-	return event{line: i + 1, body: []byte(d.slice(d.lines[i].start, len(d.lines)))}, true
+	return event{line: i + 1, body: []byte(d.slice(d.start(i), len(d.lines)))}, true
 }
 
 func awscurlRequest(line int, url, method, data string, headers []request.Field) event {

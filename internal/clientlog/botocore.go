@@ -84,12 +84,12 @@ func (d *doc) rawValue(i, col int, isStart func(string) bool) (string, int) {
 	end := d.recordEnd(i, isStart)
 	line := d.clean(i)
 	if strings.TrimSpace(line[col:]) != "" {
-		return d.slice(d.lines[i].start+col, end), end
+		return d.slice(d.start(i)+col, end), end
 	}
 	if i+1 >= end {
 		return "", end
 	}
-	return d.slice(d.lines[i+1].start, end), end
+	return d.slice(d.start(i+1), end), end
 }
 
 // requestBody reads the 'body' of a "Making request … with params: {…}"
@@ -100,7 +100,7 @@ func requestBody(s string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	v, _, err := parsePy(params)
+	v, _, err := parsePyKeys(params, "body")
 	if err != nil {
 		return nil, false
 	}

@@ -146,7 +146,7 @@ func Parse(in []byte) (*Log, error) {
 		}
 		p.add(ev)
 	})
-	l := &Log{Format: format, Exchanges: p.ex, Notes: append(notes, p.notes...)}
+	l := &Log{Format: format, Exchanges: p.exchanges(), Notes: append(notes, p.notes...)}
 	if p.capped {
 		l.Notes = append(l.Notes, fmt.Sprintf("the log holds more than %d exchanges; the rest are not read", MaxExchanges))
 	}

@@ -109,7 +109,7 @@ func curlBracketed(d *doc, i int) (string, int, bool) {
 	if open < 0 {
 		return "", i + 1, false
 	}
-	from := d.lines[i].start + k + len("(enclosed in [])") + open + 1
+	from := d.start(i) + k + len("(enclosed in [])") + open + 1
 	for j := i; j < len(d.lines); j++ {
 		if j > i {
 			if m, _ := curlLine(d.clean(j)); m != 0 {
@@ -178,7 +178,7 @@ func curlResponse(d *doc, i, status int) (event, int) {
 	if start < 0 {
 		return ev, j
 	}
-	body := d.slice(d.lines[start].start, k)
+	body := d.slice(d.start(start), k)
 	if cl, ok := contentLength(ev.header); ok && cl < len(body) {
 		body = body[:cl]
 	}

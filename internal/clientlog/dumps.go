@@ -109,7 +109,7 @@ func readMinioGo(d *doc, emit func(event)) {
 		if d.clean(i) != minioStart {
 			continue
 		}
-		from := d.s[d.lines[i].end:]
+		from := d.s[d.end(i):]
 		from = strings.TrimPrefix(from, "\n")
 		// The next START bounds the search for END, so that a trace of
 		// many unfinished dumps is still read in linear time.
@@ -138,7 +138,7 @@ func readMinioGo(d *doc, emit func(event)) {
 		}
 		// continue after the END marker
 		endOff := start + len(block)
-		for i+1 < len(d.lines) && d.lines[i+1].start <= endOff {
+		for i+1 < len(d.lines) && d.start(i+1) <= endOff {
 			i++
 		}
 	}
@@ -166,7 +166,7 @@ func readRclone(d *doc, emit func(event)) {
 			continue
 		}
 		end := d.recordEnd(j, rcloneRecord.MatchString)
-		dump := d.slice(d.lines[j].start+loc[1], end)
+		dump := d.slice(d.start(j)+loc[1], end)
 		var ev event
 		if m[1] == "REQUEST" {
 			ev = requestEvent(j+1, dump)

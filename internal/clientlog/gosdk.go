@@ -116,7 +116,7 @@ func (d *doc) between(a, b int) string {
 	if a+1 >= b {
 		return ""
 	}
-	return d.slice(d.lines[a+1].start, b)
+	return d.slice(d.start(a+1), b)
 }
 
 // requestEvent parses an httputil.DumpRequestOut dump. A dump's last line

@@ -127,7 +127,7 @@ func readJava(d *doc, emit func(event)) {
 // opening '" and closing ".
 func javaValue(d *doc, i, col int, prefix string) (string, int, []string) {
 	end := d.recordEnd(i, d.startTest(prefix))
-	v := d.slice(d.lines[i].start+col, end)
+	v := d.slice(d.start(i)+col, end)
 	if strings.HasPrefix(v, `'"`) {
 		if !strings.HasSuffix(v, `"`) {
 			return v[2:], end, []string{"the logged string has no closing quote: the log may be cut"}

@@ -11,21 +11,18 @@ import (
 // a dumped request are evidence.
 type doc struct {
 	s      string
-	lines  []span
+	lines  []int32                   // where each line starts; MaxInput fits an int32
 	shapes map[string]*regexp.Regexp // timestampShape's patterns, compiled once
 }
 
-type span struct{ start, end int } // end is the offset of the "\n", or len(s)
-
 func newDoc(s string) *doc {
-	d := &doc{s: s, lines: make([]span, 0, strings.Count(s, "\n")+1)}
+	d := &doc{s: s, lines: make([]int32, 0, strings.Count(s, "\n")+1)}
 	for off := 0; off < len(s) || (off == len(s) && off == 0); {
+		d.lines = append(d.lines, int32(off))
 		i := strings.IndexByte(s[off:], '\n')
 		if i < 0 {
-			d.lines = append(d.lines, span{off, len(s)})
 			break
 		}
-		d.lines = append(d.lines, span{off, off + i})
 		off += i + 1
 		if off == len(s) {
 			break
@@ -34,8 +31,22 @@ func newDoc(s string) *doc {
 	return d
 }
 
+// start is the offset where line i starts.
+func (d *doc) start(i int) int { return int(d.lines[i]) }
+
+// end is the offset of line i's "\n", or len(s) for a last line without one.
+func (d *doc) end(i int) int {
+	if i+1 < len(d.lines) {
+		return int(d.lines[i+1]) - 1
+	}
+	if strings.HasSuffix(d.s, "\n") {
+		return len(d.s) - 1
+	}
+	return len(d.s)
+}
+
 // text is line i without its line break.
-func (d *doc) text(i int) string { return d.s[d.lines[i].start:d.lines[i].end] }
+func (d *doc) text(i int) string { return d.s[d.start(i):d.end(i)] }
 
 // clean is line i without its line break and a CR before it.
 func (d *doc) clean(i int) string { return strings.TrimSuffix(d.text(i), "\r") }
@@ -47,7 +58,7 @@ func (d *doc) slice(from, last int) string {
 	if last <= 0 || last > len(d.lines) {
 		last = len(d.lines)
 	}
-	end := d.lines[last-1].end
+	end := d.end(last - 1)
 	if end < from {
 		return ""
 	}
@@ -176,13 +187,13 @@ func (d *doc) value(i, col int, isStart func(string) bool) (string, int) {
 		if i+1 >= end {
 			return "", end
 		}
-		v := d.slice(d.lines[i+1].start, end)
+		v := d.slice(d.start(i+1), end)
 		if s, ok := wholeLiteral(v); ok {
 			return s, end
 		}
 		return v, end
 	}
-	from := d.lines[i].start + len(line) - len(rest)
+	from := d.start(i) + len(line) - len(rest)
 	v := d.slice(from, end)
 	if s, ok := wholeLiteral(v); ok {
 		return s, end

@@ -76,7 +76,8 @@ func (ev *event) parts() part {
 // pointers, which tell interleaved transfers apart) join the exchange of
 // their key.
 type pairer struct {
-	ex     []Exchange
+	ex     [][]Exchange // in chunks of exchangeChunk (see open)
+	n      int          // exchanges opened
 	has    []part
 	weak   []part
 	cur    int
@@ -87,16 +88,49 @@ type pairer struct {
 
 func newPairer() *pairer { return &pairer{cur: -1, byKey: map[string]int{}} }
 
+// exchangeChunk is how many exchanges are allocated at once, past the
+// first chunk. append grows a large slice by a quarter at a time, which
+// for a log of thousands of requests allocates its exchanges five times
+// over; in chunks they are allocated once, and once more when joined.
+const exchangeChunk = 256
+
+// at is exchange i.
+func (p *pairer) at(i int) *Exchange { return &p.ex[i/exchangeChunk][i%exchangeChunk] }
+
 func (p *pairer) open(line int) bool {
-	if len(p.ex) >= MaxExchanges {
+	if p.n >= MaxExchanges {
 		p.capped = true
 		return false
 	}
-	p.ex = append(p.ex, Exchange{Line: line})
+	if len(p.ex) == 0 || len(p.ex[len(p.ex)-1]) == exchangeChunk {
+		c := []Exchange(nil) // the first chunk grows as needed: most logs hold a few exchanges
+		if len(p.ex) > 0 {
+			c = make([]Exchange, 0, exchangeChunk)
+		}
+		p.ex = append(p.ex, c)
+	}
+	last := &p.ex[len(p.ex)-1]
+	*last = append(*last, Exchange{Line: line})
 	p.has = append(p.has, 0)
 	p.weak = append(p.weak, 0)
-	p.cur = len(p.ex) - 1
+	p.cur = p.n
+	p.n++
 	return true
+}
+
+// exchanges returns the exchanges in one slice.
+func (p *pairer) exchanges() []Exchange {
+	if len(p.ex) <= 1 {
+		if len(p.ex) == 0 {
+			return nil
+		}
+		return p.ex[0]
+	}
+	out := make([]Exchange, 0, p.n)
+	for _, c := range p.ex {
+		out = append(out, c...)
+	}
+	return out
 }
 
 func (p *pairer) add(ev event) {
@@ -105,14 +139,14 @@ func (p *pairer) add(ev event) {
 		p.cur = -1
 	}
 	if parts == 0 && ev.begin && len(ev.notes) > 0 && p.open(ev.line) {
-		p.ex[p.cur].Notes = append(p.ex[p.cur].Notes, ev.notes...) // a signing the log cut short
+		p.at(p.cur).Notes = append(p.at(p.cur).Notes, ev.notes...) // a signing the log cut short
 		return
 	}
 	if parts == 0 {
 		if i, ok := p.byKey[ev.key]; ok && ev.key != "" {
-			p.ex[i].Notes = append(p.ex[i].Notes, ev.notes...)
+			p.at(i).Notes = append(p.at(i).Notes, ev.notes...)
 		} else if p.cur >= 0 {
-			p.ex[p.cur].Notes = append(p.ex[p.cur].Notes, ev.notes...)
+			p.at(p.cur).Notes = append(p.at(p.cur).Notes, ev.notes...)
 		} else {
 			p.notes = append(p.notes, ev.notes...)
 		}
@@ -163,7 +197,7 @@ func (p *pairer) conflicts(i int, parts part) bool {
 }
 
 func (p *pairer) set(i int, ev *event, parts part) {
-	x := &p.ex[i]
+	x := p.at(i)
 	if parts&partCR != 0 {
 		x.CanonicalRequest = ev.cr
 	}

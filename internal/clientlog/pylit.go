@@ -2,6 +2,7 @@ package clientlog
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -64,6 +65,8 @@ type pyParser struct {
 	s     string
 	i     int
 	depth int
+	keys  []string // when set, the outermost dict keeps only these keys
+	skip  int      // > 0 inside a value that is not kept: read and checked, not built
 }
 
 // parsePy reads one literal at the start of s and returns it with the
@@ -74,6 +77,46 @@ func parsePy(s string) (pyVal, int, error) {
 	v, err := p.value()
 	return v, p.i, err
 }
+
+// parsePyKeys is parsePy for a dict of which only the named keys are
+// wanted: the outermost dict keeps the first pair of each (so get answers
+// as on the whole dict), and the other values are read — a malformed one
+// is still an error — but not built. botocore's "Making request" record
+// is a dict of a dozen nested ones, of which only 'body' is read.
+func parsePyKeys(s string, keys ...string) (pyVal, int, error) {
+	p := &pyParser{s: s, keys: keys}
+	v, err := p.value()
+	return v, p.i, err
+}
+
+// keep reports whether the outermost dict keeps the value of key k: one
+// of the wanted keys, not already kept.
+func (p *pyParser) keep(k pyVal, kept []pyVal) bool {
+	if p.keys == nil || p.depth != 1 {
+		return p.skip == 0
+	}
+	if p.skip > 0 || (k.kind != pyStr && k.kind != pyBytes) || !slices.Contains(p.keys, k.s) {
+		return false
+	}
+	for i := 0; i < len(kept); i += 2 {
+		if kept[i].s == k.s {
+			return false
+		}
+	}
+	return true
+}
+
+// sink is where an escape's bytes go: the literal's buffer, or nowhere
+// for a value that is not kept.
+type sink interface {
+	WriteByte(byte) error
+	WriteRune(rune) (int, error)
+}
+
+type discard struct{}
+
+func (discard) WriteByte(byte) error        { return nil }
+func (discard) WriteRune(rune) (int, error) { return 0, nil }
 
 func (p *pyParser) ws() {
 	for p.i < len(p.s) {
@@ -180,6 +223,9 @@ func (p *pyParser) strings() (pyVal, error) {
 		if err != nil {
 			return v, err
 		}
+		if p.skip > 0 {
+			continue
+		}
 		if joined.Len() == 0 {
 			joined.WriteString(v.s)
 		}
@@ -221,18 +267,22 @@ func (p *pyParser) str() (pyVal, error) {
 		p.i = end + 1
 		return pyVal{kind: kind, s: p.s[start:end]}, nil
 	}
-	var b strings.Builder
-	b.Grow(min(end, len(p.s)) - start)
+	var buf strings.Builder
+	var b sink = discard{}
+	if p.skip == 0 {
+		buf.Grow(min(end, len(p.s)) - start)
+		b = &buf
+	}
 	for p.i < len(p.s) {
 		c := p.s[p.i]
 		switch {
 		case c == q:
 			p.i++
-			return pyVal{kind: kind, s: b.String()}, nil
+			return pyVal{kind: kind, s: buf.String()}, nil
 		case c == '\n':
 			return pyVal{}, errPy // a one-line literal does not span lines
 		case c == '\\' && !raw:
-			if err := p.escape(&b, bytesLit); err != nil {
+			if err := p.escape(b, bytesLit); err != nil {
 				return pyVal{}, err
 			}
 		default:
@@ -246,7 +296,7 @@ func (p *pyParser) str() (pyVal, error) {
 // escape reads one backslash escape. In bytes, \xhh is the byte hh; in
 // str it is the character U+00hh, written in UTF-8. An unknown escape is
 // kept as written, as Python keeps it.
-func (p *pyParser) escape(b *strings.Builder, bytesLit bool) error {
+func (p *pyParser) escape(b sink, bytesLit bool) error {
 	p.i++ // the backslash
 	if p.i >= len(p.s) {
 		return errPy
@@ -302,7 +352,7 @@ func (p *pyParser) escape(b *strings.Builder, bytesLit bool) error {
 	return nil
 }
 
-func (p *pyParser) put(b *strings.Builder, r rune, bytesLit bool) {
+func (p *pyParser) put(b sink, r rune, bytesLit bool) {
 	if bytesLit {
 		b.WriteByte(byte(r))
 		return
@@ -334,18 +384,29 @@ func (p *pyParser) seq(open, close byte, kind pyKind) (pyVal, error) {
 		if err != nil {
 			return pyVal{}, err
 		}
-		v.items = append(v.items, item)
+		keep := p.keep(item, v.items)
+		if keep || (p.skip == 0 && kind != pyDict) {
+			v.items = append(v.items, item)
+		}
 		p.ws()
 		if kind == pyDict {
 			if p.peek() != ':' {
 				return pyVal{}, errPy
 			}
 			p.i++
+			if !keep {
+				p.skip++
+			}
 			val, err := p.value()
+			if !keep {
+				p.skip--
+			}
 			if err != nil {
 				return pyVal{}, err
 			}
-			v.items = append(v.items, val)
+			if keep {
+				v.items = append(v.items, val)
+			}
 			p.ws()
 		}
 		switch p.peek() {

@@ -166,7 +166,7 @@ func s3cmdRequest(line int, s, scheme, host string) event {
 // s3cmdResponse reads the pprint'ed response dict.
 func s3cmdResponse(line int, raw string) event {
 	ev := event{line: line}
-	v, _, err := parsePy(strings.TrimSpace(raw))
+	v, _, err := parsePyKeys(strings.TrimSpace(raw), "status", "headers", "data")
 	if err != nil || v.kind != pyDict {
 		ev.notes = append(ev.notes, "the response record does not parse")
 		return ev
