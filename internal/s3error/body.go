@@ -142,7 +142,7 @@ func quality(b *Body) int {
 	if b.Code != "" {
 		score += 20
 	}
-	var counted []string // names counted, each once whatever its case
+	counted := make([]string, 0, 16) // names counted, each once whatever its case
 	for _, f := range b.Fields {
 		if f.Text != "" && canonicalField(f.Name) != "" && !slices.ContainsFunc(counted, func(n string) bool { return strings.EqualFold(n, f.Name) }) {
 			counted = append(counted, f.Name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // readStrings sets the string to sign and canonical request: the decoded
@@ -12,15 +13,31 @@ import (
 func (b *Body) readStrings() {
 	b.StringToSign, b.StringToSignText, b.HasStringToSignBytes = b.readPart("StringToSign", "string_to_sign")
 	b.CanonicalRequest, b.CanonicalRequestText, b.HasCanonicalRequestBytes = b.readPart("CanonicalRequest", "canonical_request")
-	b.Message = strings.Join(strings.Fields(b.Message), " ") // re-indentation and wrapping are not part of it
+	b.Message = collapseSpace(b.Message) // re-indentation and wrapping are not part of it
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " "), without a copy
+// when s is already so (as a server writes a message).
+func collapseSpace(s string) string {
+	prevSpace := true // a space at the start needs collapsing
+	for _, r := range s {
+		sp := unicode.IsSpace(r)
+		if sp && (r != ' ' || prevSpace) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = sp
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a space at the end
+	}
+	return s
 }
 
 // takeMissing removes "element name not closed" from Missing and reports
 // whether it was there; readPart says more precisely what was cut.
 func (b *Body) takeMissing(name string) bool {
-	want := "element " + name + " not closed"
 	for i, m := range b.Missing {
-		if m == want {
+		if rest, ok := strings.CutPrefix(m, "element "); ok && strings.HasPrefix(rest, name) && rest[len(name):] == " not closed" {
 			b.Missing = append(b.Missing[:i:i], b.Missing[i+1:]...)
 			return true
 		}
@@ -102,10 +119,17 @@ func (b *Body) wrapNotes(ds []Damage) []Damage {
 // string to sign or canonical request never start with a blank, so this
 // cannot eat real bytes.
 func deindent(t string) (string, bool) {
-	lines := strings.Split(t, "\n")
-	if len(lines) < 3 {
+	if strings.Count(t, "\n") < 2 {
 		return t, false
 	}
+	// The usual text is not indented: its second line holds something and
+	// starts with no blank, which the loop below would find first. Tell so
+	// before splitting it into lines.
+	_, rest, _ := strings.Cut(t, "\n")
+	if second, _, _ := strings.Cut(rest, "\n"); strings.TrimSpace(second) != "" && second[0] != ' ' && second[0] != '\t' {
+		return t, false
+	}
+	lines := strings.Split(t, "\n")
 	indent, nonBlank := -1, 0
 	for _, l := range lines[1:] {
 		if strings.TrimSpace(l) == "" {

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Scheme values (Body.Scheme).
@@ -126,7 +128,7 @@ func hasField(b *Body, name string) bool {
 // decodePolicy returns the policy JSON when s is base64 of a JSON object
 // with "conditions" (pastes wrap long base64, so blanks are dropped).
 func decodePolicy(s string) []byte {
-	if len(s) < 16 || strings.Contains(s, ":") {
+	if len(s) < 16 || strings.Contains(s, ":") || !maybeBase64(s) {
 		return nil
 	}
 	compact := strings.Join(strings.Fields(s), "")
@@ -144,6 +146,30 @@ func decodePolicy(s string) []byte {
 		return nil
 	}
 	return nil
+}
+
+// maybeBase64 reports whether some base64 alphabet could hold s, blanks
+// aside: every ASCII byte is in the standard or the URL alphabet or a
+// blank, and not both "+/" and "-_" occur. A V4 string to sign
+// ("AWS4-HMAC-SHA256\n…/…") fails this, and is not decoded four ways. Past
+// ASCII it cannot tell (Unicode blanks are dropped too) and says maybe.
+func maybeBase64(s string) bool {
+	std, url := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '=':
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		case c >= utf8.RuneSelf:
+			return true
+		case unicode.IsSpace(rune(c)):
+		default:
+			return false
+		}
+	}
+	return !(std && url)
 }
 
 func (b *Body) postScheme(pol string) string {

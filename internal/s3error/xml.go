@@ -195,6 +195,13 @@ func inside(ix *tagIndex, st, pos int) bool {
 
 func readBody(s string, ix *tagIndex, st, limit int) *Body {
 	r := &xmlReader{s: s, ix: ix}
+	n := 0 // the elements that may become fields, to size them once
+	for i := st; i < len(ix.tags) && ix.tags[i].pos < limit && n < maxFields; i++ {
+		if !ix.tags[i].close {
+			n++
+		}
+	}
+	r.fields = make([]Field, 0, n)
 	t := ix.tags[st]
 	if t.name != "Code" {
 		if t.end < 0 {
