@@ -45,8 +45,10 @@
 package clientlog
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/sigdiff/sigdiff/internal/clientsig"
@@ -133,7 +135,7 @@ func Parse(in []byte) (*Log, error) {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		notes = append(notes, "every line ended in crlf (a windows copy); the crs are dropped")
 	}
-	format := detect(s)
+	format := detectString(s)
 	read, ok := readers[format]
 	if !ok {
 		return nil, ErrUnknownFormat
@@ -177,13 +179,22 @@ var readers = map[string]reader{
 // expressions run only where a plain substring says they may match: they
 // are the slow part over a large log.
 func Detect(in []byte) string {
-	return detect(string(in[:min(len(in), MaxInput)]))
+	in = in[:min(len(in), MaxInput)]
+	return detect(func(sub string) bool { return bytes.Contains(in, []byte(sub)) }, func(re *regexp.Regexp) bool { return re.Match(in) })
 }
 
-func detect(s string) string {
+// detectString is Detect for the text Parse has made of its input.
+func detectString(s string) string {
+	return detect(func(sub string) bool { return strings.Contains(s, sub) }, func(re *regexp.Regexp) bool { return re.MatchString(s) })
+}
+
+// detect is Detect over any text: contains tells a substring, matches a
+// regular expression. Detect reads the caller's bytes as they are, without
+// a copy of a log that may be tens of megabytes.
+func detect(contains func(string) bool, matches func(*regexp.Regexp) bool) string {
 	has := func(subs ...string) bool {
 		for _, sub := range subs {
-			if strings.Contains(s, sub) {
+			if contains(sub) {
 				return true
 			}
 		}
@@ -196,13 +207,13 @@ func detect(s string) string {
 		return FormatRclone
 	case has("DEBUG: Request Signature:", "---[ REQUEST POST-SIGN ]", "---[ RESPONSE ]---"):
 		return FormatAWSSDKGo
-	case has("---[ CANONICAL STRING  ]", "Request Signature:\n---[") || has("SDK ") && sdkV2Record.MatchString(s):
+	case has("---[ CANONICAL STRING  ]", "Request Signature:\n---[") || has("SDK ") && matches(sdkV2Record):
 		return FormatAWSSDKGoV2
 	case has("AWS4 String to sign: ", "software.amazon.awssdk"):
 		return FormatAWSSDKJavaV2
 	case has("AWS4 Canonical Request: ", "AWS4 String to Sign: ", "com.amazonaws."):
 		return FormatAWSSDKJava
-	case has("Sending request method_string=", "SignHeaders: ", "ErrorXML: ") || has("DEBUG: Canonical Request:") && s3cmdCR.MatchString(s):
+	case has("Sending request method_string=", "SignHeaders: ", "ErrorXML: ") || has("DEBUG: Canonical Request:") && matches(s3cmdCR):
 		return FormatS3cmd
 	case has("CANONICAL REQUEST = ", "BEGIN REQUEST+++", "STRING_TO_SIGN = "):
 		return FormatAWSCurl
@@ -210,7 +221,7 @@ func detect(s string) string {
 		return FormatCurl
 	case has("botocore.", "CanonicalRequest:", "StringToSign:", "<AWSPreparedRequest "):
 		return FormatBotocore
-	case has("> ", "< HTTP/") && curlHead.MatchString(s):
+	case has("> ", "< HTTP/") && matches(curlHead):
 		return FormatCurl
 	}
 	return ""

@@ -25,7 +25,7 @@ func parseResponseDump(s string) (status int, hdr []request.Field, body []byte, 
 	if err != nil {
 		return 0, nil, nil, false, false
 	}
-	hdr = []request.Field{}
+	hdr = make([]request.Field, 0, len(lines)-1)
 	for _, l := range lines[1:] {
 		l = strings.TrimSuffix(l, "\r")
 		if name, value, ok := strings.Cut(l, ":"); ok && name != "" {
@@ -47,18 +47,17 @@ func parseResponseDump(s string) (status int, hdr []request.Field, body []byte, 
 			chunked = strings.Contains(strings.ToLower(h.Value), "chunked")
 		}
 	}
-	b := []byte(rest)
 	switch {
 	case chunked:
 		if dc, ok := dechunk(rest); ok {
-			b = dc
+			return st, hdr, dc, true, true
 		}
-	case cl >= 0 && len(b) > cl:
-		b = b[:cl]
-	case cl > 0 && len(b) == 0:
+	case cl >= 0 && len(rest) > cl:
+		rest = rest[:cl]
+	case cl > 0 && len(rest) == 0:
 		return st, hdr, nil, false, true // the dump left the body out
 	}
-	return st, hdr, b, true, true
+	return st, hdr, []byte(rest), true, true
 }
 
 // cutHead splits a message at the blank line after its fields.

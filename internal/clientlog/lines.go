@@ -11,8 +11,8 @@ import (
 // a dumped request are evidence.
 type doc struct {
 	s      string
-	lines  []int32                   // where each line starts; MaxInput fits an int32
-	shapes map[string]*regexp.Regexp // timestampShape's patterns, compiled once
+	lines  []int32                      // where each line starts; MaxInput fits an int32
+	shapes map[string]func(string) bool // appendTimestampShape's patterns, compiled once
 }
 
 func newDoc(s string) *doc {
@@ -125,17 +125,20 @@ func startTest(prefix string) func(string) bool {
 }
 
 func (d *doc) startTest(prefix string) func(string) bool {
-	if pat := timestampShape(prefix); pat != "" {
-		re, ok := d.shapes[pat]
+	var buf [128]byte
+	if pat := appendTimestampShape(buf[:0], prefix); len(pat) > 0 {
+		match, ok := d.shapes[string(pat)] // found without a copy of pat: a log has one shape per record
 		if !ok {
-			re, _ = regexp.Compile(pat) // nil for a prefix that is not UTF-8
-			if d.shapes == nil {
-				d.shapes = map[string]*regexp.Regexp{}
+			if re, err := regexp.Compile(string(pat)); err == nil { // fails for a prefix that is not UTF-8
+				match = re.MatchString
 			}
-			d.shapes[pat] = re
+			if d.shapes == nil {
+				d.shapes = map[string]func(string) bool{}
+			}
+			d.shapes[string(pat)] = match
 		}
-		if re != nil {
-			return re.MatchString
+		if match != nil {
+			return match
 		}
 	}
 	if levelStart.MatchString(prefix) {
@@ -144,12 +147,13 @@ func (d *doc) startTest(prefix string) func(string) bool {
 	return anyStart.MatchString
 }
 
-// timestampShape returns the pattern of the timestamp that starts prefix
-// (with whatever comes before it, such as "SDK "), or "".
-func timestampShape(prefix string) string {
+// appendTimestampShape appends to dst the pattern of the timestamp that
+// starts prefix (with whatever comes before it, such as "SDK "), or
+// nothing.
+func appendTimestampShape(dst []byte, prefix string) []byte {
 	i := strings.IndexAny(prefix, "0123456789")
 	if i < 0 || i > 24 {
-		return ""
+		return dst
 	}
 	j, digits := i, 0
 	for j < len(prefix) && strings.IndexByte("0123456789-/:.,TZ+ ", prefix[j]) >= 0 {
@@ -159,19 +163,29 @@ func timestampShape(prefix string) string {
 		j++
 	}
 	if digits < 6 {
-		return ""
+		return dst
 	}
-	var b strings.Builder
-	b.WriteString("^")
-	b.WriteString(regexp.QuoteMeta(prefix[:i]))
-	for _, c := range strings.TrimRight(prefix[i:j], " ") {
+	dst = append(dst, '^')
+	dst = appendQuoteMeta(dst, prefix[:i])
+	for _, c := range []byte(strings.TrimRight(prefix[i:j], " ")) {
 		if c >= '0' && c <= '9' {
-			b.WriteString(`\d`)
+			dst = append(dst, `\d`...)
 		} else {
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			dst = appendQuoteMeta(dst, string(c))
 		}
 	}
-	return b.String()
+	return dst
+}
+
+// appendQuoteMeta appends regexp.QuoteMeta(s).
+func appendQuoteMeta(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(`\.+*?()|[]{}^$`, s[i]) >= 0 {
+			dst = append(dst, '\\')
+		}
+		dst = append(dst, s[i])
+	}
+	return dst
 }
 
 // value reads what follows a label at column col of line i, up to the end
