@@ -332,8 +332,36 @@ func isTypeError(err error) bool {
 // not a number.
 func number(raw json.RawMessage) int {
 	var f float64
-	if len(raw) == 0 || json.Unmarshal(raw, &f) != nil || f < -1 || f > 1<<53 {
+	if n, ok := plainInt(raw); ok {
+		f = float64(n) // what json.Unmarshal makes of it, without its decoder: sizes and statuses are read four times an entry
+	} else if len(raw) == 0 || json.Unmarshal(raw, &f) != nil {
+		return -1
+	}
+	if f < -1 || f > 1<<53 {
 		return -1
 	}
 	return int(f)
+}
+
+// plainInt reads a JSON integer (RFC 8259 §6: "-"? and "0" or digits not
+// starting with 0) of at most 15 digits, which a float64 holds exactly.
+func plainInt(raw []byte) (int, bool) {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 || (digits[0] == '0' && len(digits) > 1) {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if len(digits) < len(raw) {
+		n = -n
+	}
+	return n, true
 }

@@ -39,6 +39,9 @@ type pseudo struct {
 // looks for.
 func (e *Entry) buildRequest(rr *rawRequest, browser string) *request.Request {
 	r := &request.Request{Source: "har", Scheme: "https", Method: rr.Method, HasBody: true}
+	if n := fieldCount(rr.Headers); n > 0 {
+		r.Header = make([]request.Field, 0, n) // sized once: a capture has many entries
+	}
 	var ps pseudo
 	for _, h := range rr.Headers {
 		if !strings.HasPrefix(h.Name, ":") {
@@ -69,6 +72,18 @@ func (e *Entry) buildRequest(rr *rawRequest, browser string) *request.Request {
 	e.setBody(r, rr)
 	e.checkHead(r, rr, browser)
 	return r
+}
+
+// fieldCount is the number of header fields that are not HTTP/2
+// pseudo-header fields.
+func fieldCount(hs []nameValue) int {
+	n := 0
+	for _, h := range hs {
+		if !strings.HasPrefix(h.Name, ":") {
+			n++
+		}
+	}
+	return n
 }
 
 // setTarget fills scheme, host, path and query. Host is the Host field as
@@ -253,6 +268,9 @@ func (e *Entry) buildResponse(rr *rawResponse) Response {
 	resp := Response{StatusText: rr.StatusText, HTTPVersion: rr.HTTPVersion, MimeType: rr.Content.MimeType}
 	if st := number(rr.Status); st > 0 {
 		resp.Status = st
+	}
+	if len(rr.Headers) > 0 {
+		resp.Header = make([]request.Field, 0, len(rr.Headers))
 	}
 	for _, h := range rr.Headers {
 		resp.Header = append(resp.Header, request.Field{Name: h.Name, Value: h.Value})

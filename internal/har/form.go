@@ -18,6 +18,12 @@ const maxParts = 1000
 // as a browser sends a POST policy upload, or
 // application/x-www-form-urlencoded. Other bodies have no fields.
 func formFields(body []byte, contentType string, e *Entry) []FormField {
+	// ParseMediaType builds a map of the parameters; most bodies (an
+	// upload's) are no form, which its type, lower-cased and trimmed as
+	// ParseMediaType does, tells first.
+	if base, _, _ := strings.Cut(contentType, ";"); !isFormType(strings.TrimSpace(strings.ToLower(base))) {
+		return nil
+	}
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return nil
@@ -29,6 +35,10 @@ func formFields(body []byte, contentType string, e *Entry) []FormField {
 		return urlencodedFields(string(body))
 	}
 	return nil
+}
+
+func isFormType(t string) bool {
+	return t == "multipart/form-data" || t == "application/x-www-form-urlencoded"
 }
 
 // multipartFields reads every part. Raw parts are read (NextRawPart): the
@@ -43,6 +53,7 @@ func multipartFields(body []byte, boundary string, e *Entry) []FormField {
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	var fields []FormField
+	var buf []byte // one read buffer for all parts; each value is copied out of it
 	for len(fields) < maxParts {
 		p, err := mr.NextRawPart()
 		if errors.Is(err, io.EOF) {
@@ -56,15 +67,36 @@ func multipartFields(body []byte, boundary string, e *Entry) []FormField {
 		if _, dp, err := mime.ParseMediaType(p.Header.Get("Content-Disposition")); err == nil {
 			f.Name, f.FileName = dp["name"], dp["filename"]
 		}
-		v, err := io.ReadAll(io.LimitReader(p, MaxBody))
+		buf, err = readAll(buf[:0], io.LimitReader(p, MaxBody))
 		if err != nil {
 			e.note("the multipart part %q is cut short: %v", f.Name, err)
 		}
-		f.Value = string(v)
+		f.Value = string(buf)
 		fields = append(fields, f)
 	}
 	e.note("the multipart body has more than %d parts; the rest are not read", maxParts)
 	return fields
+}
+
+// readAll is io.ReadAll reading into b, so that a buffer serves many
+// reads: io.ReadAll starts each with a fresh 512 bytes.
+func readAll(b []byte, r io.Reader) ([]byte, error) {
+	if cap(b) == 0 {
+		b = make([]byte, 0, 512)
+	}
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // urlencodedFields splits name=value pairs at '&' and decodes them as a

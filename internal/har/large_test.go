@@ -110,7 +110,7 @@ func genHAR(size int) []byte {
 		}
 		entry := map[string]any{
 			"_initiator": map[string]any{"type": "script", "stack": map[string]any{"callFrames": []map[string]any{{"functionName": "upload", "url": "https://app.example.com/app.js", "lineNumber": 120 + i%50, "columnNumber": 17}}}},
-			"_priority": "High", "_resourceType": "fetch", "cache": map[string]any{}, "connection": "443", "pageref": "page_1",
+			"_priority":  "High", "_resourceType": "fetch", "cache": map[string]any{}, "connection": "443", "pageref": "page_1",
 			"request": map[string]any{"method": method, "url": url, "httpVersion": "http/2.0", "headers": headers, "queryString": []harNV{}, "cookies": []harNV{}, "headersSize": -1, "bodySize": 0, "postData": post},
 			"response": map[string]any{"status": status, "statusText": "", "httpVersion": "http/2.0",
 				"headers": []harNV{{"content-type", content["mimeType"].(string)}, {"date", "Sat, 28 Nov 2026 08:42:32 GMT"}, {"server", "AmazonS3"}, {"x-amz-request-id", fmt.Sprintf("%016X", i)}, {"x-amz-id-2", hexSum("id2", i)}},
