@@ -133,16 +133,48 @@ func literalPrefix(s string, q int) string {
 // decodeLiteralGroup decodes the literal at ls and the literals that
 // follow it with only blanks, "+", "\" or "<>" between (concatenation in
 // Python, JavaScript, Java, Erlang, Elixir). plus reports a "+" joint.
+//
+// The group is decoded twice, first only to count its bytes: a literal
+// left open (or none, ls.q 0) runs to the end of the paste, which may be
+// a log of megabytes, and a buffer grown by doubling would cost two or
+// three times that.
 func decodeLiteralGroup(s string, ls litStart) (string, bool) {
+	var n byteCount
+	decodeLiteralGroupTo(s, ls, &n)
 	var out strings.Builder
+	out.Grow(int(n))
+	plus := decodeLiteralGroupTo(s, ls, &out)
+	return out.String(), plus
+}
+
+// sink is where decoded bytes go: a buffer, or a count of them.
+type sink interface {
+	WriteByte(byte) error
+	WriteRune(rune) (int, error)
+}
+
+type byteCount int
+
+func (n *byteCount) WriteByte(byte) error { *n++; return nil }
+
+func (n *byteCount) WriteRune(r rune) (int, error) {
+	k := utf8.RuneLen(r)
+	if k < 0 {
+		k = len(string(utf8.RuneError)) // strings.Builder writes U+FFFD for an invalid rune
+	}
+	*n += byteCount(k)
+	return k, nil
+}
+
+func decodeLiteralGroupTo(s string, ls litStart, out sink) bool {
 	if ls.q == 0 {
-		unescapeLiteral(s, ls.at+1, 0, &out)
-		return out.String(), false
+		unescapeLiteral(s, ls.at+1, 0, out)
+		return false
 	}
 	plus := false
 	i := ls.at + 1
 	for {
-		j, closed := unescapeLiteral(s, i, ls.q, &out)
+		j, closed := unescapeLiteral(s, i, ls.q, out)
 		if !closed {
 			break
 		}
@@ -165,12 +197,12 @@ func decodeLiteralGroup(s string, ls litStart) (string, bool) {
 		}
 		i = k + 1
 	}
-	return out.String(), plus
+	return plus
 }
 
 // unescapeLiteral decodes s from i up to the unescaped quote q (none when
 // q is 0) and returns the index after the quote.
-func unescapeLiteral(s string, i int, q byte, out *strings.Builder) (int, bool) {
+func unescapeLiteral(s string, i int, q byte, out sink) (int, bool) {
 	for i < len(s) {
 		c := s[i]
 		switch {
@@ -191,7 +223,7 @@ func unescapeLiteral(s string, i int, q byte, out *strings.Builder) (int, bool) 
 // \u and \U are code points (JSON with surrogate pairs, Java, Go, Python),
 // \u{…} and \x{…} are code points (Swift, Rust, Ruby, Erlang), \NNN is
 // octal (Python, Go, Erlang). An unknown escape is kept as it is.
-func decodeEscape(s string, i int, out *strings.Builder) int {
+func decodeEscape(s string, i int, out sink) int {
 	if i+1 >= len(s) {
 		out.WriteByte('\\')
 		return i + 1
@@ -227,7 +259,7 @@ var simpleEscapes = map[byte]byte{
 	'\\': '\\', '"': '"', '\'': '\'', '/': '/', '#': '#', '$': '$', '`': '`', '?': '?', ' ': ' ',
 }
 
-func decodeHexEscape(s string, i int, out *strings.Builder) (int, bool) {
+func decodeHexEscape(s string, i int, out sink) (int, bool) {
 	c := s[i+1]
 	j := i + 2
 	if j < len(s) && s[j] == '{' && c != 'U' {

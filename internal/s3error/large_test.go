@@ -14,17 +14,29 @@ import (
 // genLog writes about size bytes of a client's debug log around one error
 // body, the way a whole log reaches Parse: pasted by a user who did not
 // cut the body out, or handed on by the command when no client log reader
-// claimed it. pyRepr writes the body as botocore logs it (a bytes repr on
-// one line) and its longest lines of equal length; otherwise the body
-// stands raw, as aws-sdk-go-v2 dumps it, and line lengths vary.
-func genLog(size int, pyRepr bool) []byte {
+// claimed it. The form is how the body stands:
+//
+//   - "botocore": at the end, a bytes repr on one line, as botocore logs
+//     it; the longest lines are of equal length (the console-wrapped
+//     reading is tried too);
+//   - "raw": at the end, as aws-sdk-go-v2 dumps it; line lengths vary;
+//   - "escaped": at the start, escaped but in no quotes, as a Java
+//     logger prints a string ("Response body: <?xml version=\"1.0\"…\n…"):
+//     the string literal reader decodes from there to the end of the log.
+func genLog(size int, form string) []byte {
 	body := renderXML(bases()["aws-sigv4"])
-	if pyRepr {
-		r := strings.NewReplacer("\n", `\n`, "'", `\'`, `\`, `\\`)
-		body = "b'" + r.Replace(body) + "'"
-	}
+	pyRepr := form == "botocore"
 	var b bytes.Buffer
 	b.Grow(size + 4<<10)
+	switch form {
+	case "botocore":
+		r := strings.NewReplacer("\n", `\n`, "'", `\'`, `\`, `\\`)
+		body = "b'" + r.Replace(body) + "'"
+	case "escaped":
+		r := strings.NewReplacer("\n", `\n`, `"`, `\"`, `\`, `\\`)
+		b.WriteString("2026-11-28 08:42:32,532 DEBUG [main] com.example.S3Client - Response body: " + r.Replace(body) + "\n")
+		body = ""
+	}
 	for i := 0; b.Len() < size-len(body)-1; i++ {
 		ts := fmt.Sprintf("2026-11-28 08:%02d:%02d,%03d", i/3600%60, i/60%60, i%1000)
 		switch i % 8 {
@@ -48,8 +60,10 @@ func genLog(size int, pyRepr bool) []byte {
 			fmt.Fprintf(&b, "%s botocore.hooks [DEBUG] Event needs-retry.s3.GetObject: calling handler <function _update_status_code at 0x7feb459c2660>\n", ts)
 		}
 	}
-	b.WriteString(body)
-	b.WriteByte('\n')
+	if body != "" {
+		b.WriteString(body)
+		b.WriteByte('\n')
+	}
 	return b.Bytes()
 }
 
@@ -103,15 +117,12 @@ func BenchmarkParse_large(b *testing.B) {
 		in   []byte
 	}{{"body", []byte(renderXML(bases()["aws-sigv4"]))}}
 	for _, size := range []int{1 << 20, 15 << 20} {
-		inputs = append(inputs,
-			struct {
+		for _, form := range []string{"botocore", "raw", "escaped"} {
+			inputs = append(inputs, struct {
 				name string
 				in   []byte
-			}{fmt.Sprintf("botocore-log/%dMiB", size>>20), genLog(size, true)},
-			struct {
-				name string
-				in   []byte
-			}{fmt.Sprintf("raw-log/%dMiB", size>>20), genLog(size, false)})
+			}{fmt.Sprintf("%s-log/%dMiB", form, size>>20), genLog(size, form)})
+		}
 	}
 	for _, c := range inputs {
 		b.Run(c.name, func(b *testing.B) {
