@@ -18,6 +18,17 @@
 // (or ExpectContinueTimeout passed), so an upstream refusal still saves
 // the upload.
 //
+// # Retries
+//
+// A request that fails on a kept-alive upstream connection before any
+// answer came back (the store closed the connection as the proxy took it
+// from its pool) is sent once more, on a new connection, when that is
+// safe: the first 64 KiB of a body are kept while they are all that was
+// read, which covers what goes out before a dead connection fails, and a
+// request that may have arrived whole is sent again only when its method
+// is idempotent. Nothing else is retried; the client gets the upstream's
+// failure as a 502 or 504.
+//
 // # What is checked
 //
 // Each request's signature (Authorization header or presigned query, any

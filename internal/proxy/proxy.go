@@ -71,6 +71,7 @@ type Config struct {
 type Proxy struct {
 	cfg         Config
 	transport   http.RoundTripper
+	retry       http.RoundTripper // for a retry: a new connection (see retryable)
 	maxErr      int64
 	secrets     []string
 	searching   chan struct{} // a token per search allowed at once
@@ -91,6 +92,16 @@ func New(cfg Config) (*Proxy, error) {
 		tr = tr.Clone()
 		tr.ResponseHeaderTimeout = cfg.UpstreamTimeout
 		p.transport = tr
+	}
+	p.retry = p.transport
+	if tr, ok := p.transport.(*http.Transport); ok {
+		// Never a pooled connection, which may be as stale as the one
+		// that failed: each retry dials, and closes after the answer
+		// (net/http sends Connection: close, a hop-by-hop header no
+		// signature covers).
+		tr = tr.Clone()
+		tr.DisableKeepAlives = true
+		p.retry = tr
 	}
 	if p.maxErr <= 0 {
 		p.maxErr = DefaultMaxErrorBody
@@ -137,9 +148,10 @@ func NewTransport(tlsConf *tls.Config) *http.Transport {
 		MaxIdleConns:        512,
 		MaxIdleConnsPerHost: 512,
 		// Below the idle timeouts of the stores (S3 closes idle
-		// connections after about 20 s, MinIO after 30 s): a pooled
-		// connection the store has just closed fails a request whose
-		// streamed body cannot be replayed.
+		// connections after about 20 s, MinIO after 30 s), so that a
+		// request seldom meets a pooled connection the store has just
+		// closed; when one does, retryable decides whether it is sent
+		// again.
 		IdleConnTimeout:       15 * time.Second,
 		ExpectContinueTimeout: 2 * time.Second,
 		ResponseHeaderTimeout: DefaultUpstreamTimeout,
@@ -226,13 +238,23 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 		ContentLength: r.ContentLength,
 	}
 	if r.ContentLength != 0 {
-		out.Body = body
+		out.Body = body.attempt()
 	}
 	if len(r.Trailer) > 0 {
 		out.Trailer = r.Trailer // filled by net/http when the body ends
 	}
-	out = out.WithContext(r.Context())
+	var ct connTrace
+	out = out.WithContext(ct.context(r.Context()))
 	resp, err := p.transport.RoundTrip(out)
+	retried := false
+	if err != nil && p.retryable(r, err, &ct, body) {
+		again := *out
+		if r.ContentLength != 0 {
+			again.Body = body.attempt()
+		}
+		retried = true
+		resp, err = p.retry.RoundTrip(&again)
+	}
 	if err != nil {
 		if r.Context().Err() != nil {
 			e.Error = "the client went away before the upstream answered"
@@ -253,6 +275,9 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 			// Connected, then the connection failed: the upstream closed
 			// or reset it while the request was sent or before it answered.
 			e.Error = fmt.Sprintf("upstream %s dropped the connection before answering: %v", p.cfg.Upstream.Host, unwrapURLError(err))
+		}
+		if retried {
+			e.Error += " (the second attempt, on a new connection; the kept-alive one had failed)"
 		}
 		e.Status = status
 		w.Header().Set("Content-Type", "application/xml")

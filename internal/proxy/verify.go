@@ -1,15 +1,11 @@
 package proxy
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/sigdiff/sigdiff/internal/chunked"
 	"github.com/sigdiff/sigdiff/internal/credentials"
@@ -195,73 +191,4 @@ type chunkTap struct {
 	done   chan struct{}
 	rep    *chunked.Report
 	err    error
-}
-
-// bodyTap is the request body on its way upstream: it counts, hashes or
-// feeds the chunk verifier as it is read, without keeping anything. The
-// transport reads it from its own goroutine, possibly after RoundTrip
-// returned, and closes it when done with it: hence the lock and done.
-type bodyTap struct {
-	rc   io.ReadCloser
-	mu   sync.Mutex
-	n    int64
-	eof  bool
-	h    hash.Hash // nil unless the payload is hashed while streaming
-	tap  *chunkTap
-	once sync.Once
-	done chan struct{} // closed by Close
-}
-
-func newBodyTap(rc io.ReadCloser, v *verification) *bodyTap {
-	b := &bodyTap{rc: rc, tap: v.chunks, done: make(chan struct{})}
-	if v.hashBody {
-		b.h = sha256.New()
-	}
-	return b
-}
-
-func (b *bodyTap) Read(p []byte) (int, error) {
-	n, err := b.rc.Read(p)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if n > 0 {
-		b.n += int64(n)
-		if b.h != nil {
-			b.h.Write(p[:n])
-		}
-		if t := b.tap; t != nil && !t.closed {
-			// Blocks until the verifier has taken the bytes; fails at
-			// once when it stopped (pipe closed).
-			if _, werr := t.pw.Write(p[:n]); werr != nil {
-				t.closed = true
-			}
-		}
-	}
-	if err == io.EOF {
-		b.eof = true
-	}
-	return n, err
-}
-
-func (b *bodyTap) Close() error {
-	err := b.rc.Close()
-	b.once.Do(func() { close(b.done) })
-	return err
-}
-
-// wait waits until the transport is done with the body, at most d, and
-// returns the bytes read, whether they reached the end, and their hash.
-func (b *bodyTap) wait(d time.Duration) (n int64, complete bool, sum []byte) {
-	t := time.NewTimer(d)
-	select {
-	case <-b.done:
-	case <-t.C:
-	}
-	t.Stop()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.h != nil {
-		sum = b.h.Sum(nil)
-	}
-	return b.n, b.eof, sum
 }
