@@ -225,8 +225,13 @@ func (w *workload) report() []string {
 		unit, scale = "ms", 1000
 	}
 	per := func(d time.Duration) float64 { return d.Seconds() * scale / n }
-	lines = append(lines, fmt.Sprintf("%s: CPU %s per %s: this process (client, proxy) %.3f direct, %.3f proxied (proxy %.3f); MinIO %.3f direct, %.3f proxied",
-		w.name, unit, w.per, per(w.direct.self), per(w.proxied.self), per(w.proxied.self-w.direct.self), per(w.direct.srv), per(w.proxied.srv)))
+	// With every core busy (two, shared by MinIO, the client and the
+	// proxy), throughput goes as the inverse of the CPU time all of them
+	// spend: the change in the total is the overhead to expect then.
+	dAll, pAll := w.direct.self+w.direct.srv, w.proxied.self+w.proxied.srv
+	lines = append(lines, fmt.Sprintf("%s: CPU %s per %s: this process (client, proxy) %.3f direct, %.3f proxied (proxy %.3f); MinIO %.3f direct, %.3f proxied; both %.3f direct, %.3f proxied (%+.0f%%)",
+		w.name, unit, w.per, per(w.direct.self), per(w.proxied.self), per(w.proxied.self-w.direct.self), per(w.direct.srv), per(w.proxied.srv),
+		per(dAll), per(pAll), (pAll.Seconds()-dAll.Seconds())/dAll.Seconds()*100))
 	return lines
 }
 
