@@ -299,3 +299,51 @@ func BenchmarkParse_large(b *testing.B) {
 		}
 	}
 }
+
+// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc,
+// every allocation counted, not only what stays live), after a collection
+// so that nothing earlier is pending.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestParse_allocationBound reads a 4 MiB log of each generated kind, as
+// the command does (Parse, then Failures), and fails when that allocates
+// more than allocPerByte times the input plus allocSlack. The readers
+// allocated 8 to 9 times their input before the work of issue 9 (a copy
+// of every Python literal, events collected before pairing, append's
+// growth, an XML tree per error body); they now allocate 3 to 4 times
+// (BenchmarkParse_large measures it): the input as a string, the lines,
+// what the exchanges keep, and each refused body's reading.
+func TestParse_allocationBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
+	const (
+		size         = 4 << 20
+		allocPerByte = 5
+		allocSlack   = 1 << 20
+	)
+	for _, lg := range largeLogs {
+		t.Run(lg.name, func(t *testing.T) {
+			in := lg.gen(size)
+			var l *Log
+			var fs []Failure
+			n := allocated(func() { l, fs = parseAndFail(t, in) })
+			if l.Format != lg.format || len(fs) != len(l.Exchanges)/4 || len(fs) == 0 {
+				t.Fatalf("read as %s: %d exchanges, %d failures; want %s, every fourth exchange refused", l.Format, len(l.Exchanges), len(fs), lg.format)
+			}
+			limit := uint64(allocPerByte*len(in) + allocSlack)
+			t.Logf("%d bytes, %d exchanges, %d refused: %.1f MiB allocated, %.2f per input byte (limit %.1f MiB)",
+				len(in), len(l.Exchanges), len(fs), float64(n)/(1<<20), float64(n)/float64(len(in)), float64(limit)/(1<<20))
+			if n > limit {
+				t.Errorf("allocated %d bytes for %d bytes of log, more than %d×%d+%d", n, len(in), allocPerByte, len(in), allocSlack)
+			}
+		})
+	}
+}

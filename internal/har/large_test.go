@@ -203,3 +203,47 @@ func BenchmarkParse_large(b *testing.B) {
 		})
 	}
 }
+
+// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc,
+// every allocation counted, not only what stays live), after a collection
+// so that nothing earlier is pending.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestParse_allocationBound reads a 4 MiB export as the command does
+// (Parse, then Failures) and fails when that allocates more than
+// allocPerByte times the input plus allocSlack. It allocated 4.8 times its
+// input before the work of issue 9 (an XML tree and copies per refused
+// body in s3error, header slices grown by append, a decoder per size
+// field); it now allocates about 3.2 times (BenchmarkParse_large measures
+// it): the strings encoding/json decodes, the entries, each refused
+// body's reading.
+func TestParse_allocationBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
+	const (
+		size         = 4 << 20
+		allocPerByte = 4
+		allocSlack   = 512 << 10
+	)
+	in := genHAR(size)
+	var h *HAR
+	var fs []Failure
+	n := allocated(func() { h, fs = parseAndFail(t, in) })
+	if len(fs) != len(h.Entries)/5 || len(fs) == 0 {
+		t.Fatalf("%d entries, %d failures; want every fifth entry refused", len(h.Entries), len(fs))
+	}
+	limit := uint64(allocPerByte*len(in) + allocSlack)
+	t.Logf("%d bytes, %d entries, %d refused: %.1f MiB allocated, %.2f per input byte (limit %.1f MiB)",
+		len(in), len(h.Entries), len(fs), float64(n)/(1<<20), float64(n)/float64(len(in)), float64(limit)/(1<<20))
+	if n > limit {
+		t.Errorf("allocated %d bytes for %d bytes of HAR, more than %d×%d+%d", n, len(in), allocPerByte, len(in), allocSlack)
+	}
+}

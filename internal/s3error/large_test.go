@@ -145,3 +145,66 @@ func BenchmarkParse_large(b *testing.B) {
 		})
 	}
 }
+
+// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc,
+// every allocation counted, not only what stays live), after a collection
+// so that nothing earlier is pending.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestParse_allocationBound reads one error body many times (what a
+// capture costs per refused request) and 4 MiB logs around a body (a log
+// pasted whole), and fails when Parse allocates more than the bound per
+// input byte plus a slack. Before the work of issue 9 a body cost 11 times
+// its size (an XML tree to check it was well-formed, string copies), and
+// a log 13 times (the console-wrapped reading grew its buffer by doubling)
+// or 8 (a literal left open decoded to the end of the log the same way).
+// Now a body costs 2.5 times its size and a log 2 to 5
+// (BenchmarkParse_large): the paste as a string, the readings that differ
+// from it (line prefixes stripped, terminal-wrapped lines joined, a string
+// literal decoded), each copied once.
+func TestParse_allocationBound(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
+	body := []byte(renderXML(bases()["aws-sigv4"]))
+	t.Run("body", func(t *testing.T) {
+		const runs, perByte, slack = 1000, 4, 2 << 10
+		var b *Body
+		n := allocated(func() {
+			for range runs {
+				b, _ = Parse(body)
+			}
+		}) / runs
+		if b == nil || !b.HasCanonicalRequestBytes || len(b.Damage) != 0 {
+			t.Fatalf("the body read as %+v", b)
+		}
+		t.Logf("%d bytes: %d allocated, %.2f per input byte (limit %d)", len(body), n, float64(n)/float64(len(body)), perByte*len(body)+slack)
+		if n > uint64(perByte*len(body)+slack) {
+			t.Errorf("allocated %d bytes for a %d-byte body, more than %d×%d+%d", n, len(body), perByte, len(body), slack)
+		}
+	})
+	for _, form := range []string{"botocore", "raw", "escaped"} {
+		t.Run(form+"-log", func(t *testing.T) {
+			const size, perByte, slack = 4 << 20, 6, 1 << 20
+			in := genLog(size, form)
+			var b *Body
+			var err error
+			n := allocated(func() { b, err = Parse(in) })
+			if err != nil || b.Code != "SignatureDoesNotMatch" || !b.HasStringToSignBytes {
+				t.Fatalf("the log read as %+v, %v", b, err)
+			}
+			t.Logf("%d bytes (%s): %.1f MiB allocated, %.2f per input byte (limit %.1f MiB)",
+				len(in), b.Form, float64(n)/(1<<20), float64(n)/float64(len(in)), float64(perByte*len(in)+slack)/(1<<20))
+			if n > uint64(perByte*len(in)+slack) {
+				t.Errorf("allocated %d bytes for %d bytes of log, more than %d×%d+%d", n, len(in), perByte, len(in), slack)
+			}
+		})
+	}
+}

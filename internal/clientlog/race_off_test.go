@@ -1,0 +1,5 @@
+//go:build !race
+
+package clientlog
+
+const raceEnabled = false
