@@ -81,6 +81,22 @@ func stripPrefix(l string) (string, int) {
 	return l, -1
 }
 
+// stripPrefixBytes is stripPrefix for a line held in a buffer.
+func stripPrefixBytes(l []byte) ([]byte, int) {
+	if len(l) == 0 {
+		return l, -1
+	}
+	for k, lp := range linePrefixes {
+		if lp.first != "" && strings.IndexByte(lp.first, l[0]) < 0 {
+			continue
+		}
+		if loc := lp.re.FindIndex(l); loc != nil && loc[1] > 0 {
+			return l[loc[1]:], k
+		}
+	}
+	return l, -1
+}
+
 // unwrapLinePrefixes strips quote markers, prompts and log prefixes from
 // every line, nested ones too ("> 2024-… DEBUG …"). A prefix that occurs
 // on one line only (a prompt before the command, a log line that starts a
@@ -186,6 +202,57 @@ func unwrapConsole(p *paste, w int) {
 	p.apply("console-wrapped", sb.String())
 }
 
+// unwrapConsolePrefixed is unwrapConsole(p, w) and then
+// unwrapLinePrefixes(p) in one pass with one copy of the text, not two: a
+// joined line is put together in a buffer that serves every line, and its
+// prefixes are stripped there.
+func unwrapConsolePrefixed(p *paste, w int) {
+	var sb strings.Builder
+	sb.Grow(len(p.s))
+	counts := make([]int, len(linePrefixes))
+	var joined []byte // the pieces of a line the terminal wrapped, so far
+	for off, l := range eachLine(p.s) {
+		last := off+len(l) == len(p.s)
+		l2 := strings.TrimSuffix(l, "\r")
+		if !last && utf8.RuneCountInString(l2) == w {
+			joined = append(joined, l2...)
+			continue
+		}
+		if len(joined) == 0 {
+			for depth := 0; depth < 3; depth++ {
+				rest, k := stripPrefix(l)
+				if k < 0 {
+					break
+				}
+				counts[k]++
+				l = rest
+			}
+			sb.WriteString(l)
+		} else {
+			line := append(joined, l...)
+			for depth := 0; depth < 3; depth++ {
+				rest, k := stripPrefixBytes(line)
+				if k < 0 {
+					break
+				}
+				counts[k]++
+				line = rest
+			}
+			sb.Write(line)
+			joined = line[:0]
+		}
+		if !last {
+			sb.WriteByte('\n')
+		}
+	}
+	p.apply("console-wrapped", sb.String())
+	for k, n := range counts {
+		if n >= 2 {
+			p.layers = append(p.layers, linePrefixes[k].layer)
+		}
+	}
+}
+
 // eachLine yields the lines of s as strings.Split(s, "\n") would, with the
 // offset each starts at, without building the slice.
 func eachLine(s string) iter.Seq2[int, string] {
@@ -231,8 +298,7 @@ func candidates(p *paste) []*paste {
 	}
 	if w := consoleWidth(base.s); w > 0 {
 		c := base.clone()
-		unwrapConsole(c, w)
-		unwrapLinePrefixes(c)
+		unwrapConsolePrefixed(c, w)
 		out = append(out, finish(c, 0))
 	}
 	out = append(out, finish(stripped, 0))

@@ -130,6 +130,12 @@ func TestLineUnwrappers_likeSplit(t *testing.T) {
 			if p1.s != p2.s {
 				t.Fatalf("unwrapConsole(%q, %d) = %q, by lines %q", s, w, p1.s, p2.s)
 			}
+			p1 = &paste{s: s}
+			unwrapConsolePrefixed(p1, w)
+			unwrapLinePrefixesSplit(p2)
+			if p1.s != p2.s || !slices.Equal(p1.layers, p2.layers) {
+				t.Fatalf("unwrapConsolePrefixed(%q, %d) = %q %v, in two steps %q %v", s, w, p1.s, p1.layers, p2.s, p2.layers)
+			}
 		}
 		p1, p2 := &paste{s: s}, &paste{s: s}
 		unwrapLinePrefixes(p1)
