@@ -222,7 +222,9 @@ func TestRetry_keptAliveConnectionClosedByUpstream(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			up, conns, closed := idleCloseUpstream(t, tc.rst)
-			base, _, log := start(t, up.URL, func(c *Config) { c.Transport = lateNoticeTransport() })
+			tr := lateNoticeTransport()
+			t.Cleanup(tr.CloseIdleConnections) // lets held read loops go
+			base, _, log := start(t, up.URL, func(c *Config) { c.Transport = tr })
 			// The first request leaves a kept-alive connection in the
 			// proxy's pool; its entry is logged once the response was read
 			// to its end, which is when net/http pooled the connection.
