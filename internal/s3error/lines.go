@@ -3,6 +3,7 @@ package s3error
 import (
 	"iter"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -204,21 +205,35 @@ func unwrapConsole(p *paste, w int) {
 
 // unwrapConsolePrefixed is unwrapConsole(p, w) and then
 // unwrapLinePrefixes(p) in one pass with one copy of the text, not two: a
-// joined line is put together in a buffer that serves every line, and its
-// prefixes are stripped there.
+// joined line is put together in a buffer sized for it (and kept for the
+// next), and its prefixes are stripped there.
 func unwrapConsolePrefixed(p *paste, w int) {
 	var sb strings.Builder
 	sb.Grow(len(p.s))
 	counts := make([]int, len(linePrefixes))
-	var joined []byte // the pieces of a line the terminal wrapped, so far
-	for off, l := range eachLine(p.s) {
-		last := off+len(l) == len(p.s)
-		l2 := strings.TrimSuffix(l, "\r")
-		if !last && utf8.RuneCountInString(l2) == w {
-			joined = append(joined, l2...)
-			continue
+	var joined []byte
+	for from := 0; ; {
+		// The line the terminal wrapped: pieces of exactly w characters
+		// (their CRs dropped), then a last piece, which keeps its CR.
+		end, size, final := from, 0, from
+		for {
+			i := strings.IndexByte(p.s[end:], '\n')
+			if i < 0 {
+				size += len(p.s) - end
+				final, end = end, len(p.s)
+				break
+			}
+			l := strings.TrimSuffix(p.s[end:end+i], "\r")
+			if utf8.RuneCountInString(l) != w {
+				size += i
+				final, end = end, end+i
+				break
+			}
+			size += len(l)
+			end += i + 1
 		}
-		if len(joined) == 0 {
+		if final == from {
+			l := p.s[from:end]
 			for depth := 0; depth < 3; depth++ {
 				rest, k := stripPrefix(l)
 				if k < 0 {
@@ -229,7 +244,13 @@ func unwrapConsolePrefixed(p *paste, w int) {
 			}
 			sb.WriteString(l)
 		} else {
-			line := append(joined, l...)
+			joined = slices.Grow(joined[:0], size)
+			for at := from; at < final; {
+				i := strings.IndexByte(p.s[at:], '\n')
+				joined = append(joined, strings.TrimSuffix(p.s[at:at+i], "\r")...)
+				at += i + 1
+			}
+			line := append(joined, p.s[final:end]...)
 			for depth := 0; depth < 3; depth++ {
 				rest, k := stripPrefixBytes(line)
 				if k < 0 {
@@ -239,11 +260,12 @@ func unwrapConsolePrefixed(p *paste, w int) {
 				line = rest
 			}
 			sb.Write(line)
-			joined = line[:0]
 		}
-		if !last {
-			sb.WriteByte('\n')
+		if end == len(p.s) {
+			break
 		}
+		sb.WriteByte('\n')
+		from = end + 1
 	}
 	p.apply("console-wrapped", sb.String())
 	for k, n := range counts {
