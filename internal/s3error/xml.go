@@ -17,7 +17,8 @@ import (
 // CanonicalRequest), and encoding/xml (so etree) turns CR into LF, while the
 // text fields must keep what was pasted. It takes an element's text as
 // everything up to its own closing tag, so stray "<…>" inside text stays
-// text. etree is used to tell the user when the XML is not well-formed.
+// text. Whether the XML is well-formed is told as etree tells it (see
+// wellFormed), so that the user hears why a browser shows an error page.
 
 // maxBodies bounds how many <Error> elements of one paste are read (an SDK
 // message can repeat the body, the first copy cut short).
