@@ -138,9 +138,11 @@ func Parse(in []byte) (*Log, error) {
 	}
 	s := string(in)
 	s = strings.TrimPrefix(s, "\ufeff")
+	raw := in[len(in)-len(s):] // the bytes s copies, while they are the same
 	var notes []string
 	if n := strings.Count(s, "\n"); n > 0 && strings.Count(s, "\r\n") == n {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
+		raw = nil
 		notes = append(notes, "every line ended in crlf (a windows copy); the crs are dropped")
 	}
 	format := detectString(s)
@@ -149,6 +151,7 @@ func Parse(in []byte) (*Log, error) {
 		return nil, ErrUnknownFormat
 	}
 	d := newDoc(s)
+	d.raw = raw
 	p := newPairer()
 	read(d, func(ev event) {
 		if ev.req != nil {

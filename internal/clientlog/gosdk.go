@@ -38,11 +38,10 @@ func readGoSDK(d *doc, emit func(event)) {
 			i = next - 1
 		case line == bannerReqV1 || line == bannerRespV1:
 			j := d.until(i+1, bannerEnd, bannerCR, bannerReqV1, bannerRespV1)
-			dump := d.between(i, j)
 			if line == bannerReqV1 {
-				emit(requestEvent(n, dump))
+				emit(requestEventAt(d, n, i, j))
 			} else {
-				emit(responseEvent(n, dump))
+				emit(responseEvent(n, d.between(i, j)))
 			}
 			if j < len(d.lines) && d.clean(j) != bannerEnd {
 				j-- // a new block begins: this one was cut
@@ -50,11 +49,10 @@ func readGoSDK(d *doc, emit func(event)) {
 			i = j
 		case isDumpLabel(line, "Request"), isDumpLabel(line, "Response"):
 			end := d.recordEnd(i, d.startTest(line))
-			dump := d.between(i, end)
 			if strings.HasSuffix(line, "Request") {
-				emit(requestEvent(n, dump))
+				emit(requestEventAt(d, n, i, end))
 			} else {
-				emit(responseEvent(n, dump))
+				emit(responseEvent(n, d.between(i, end)))
 			}
 			i = end - 1
 		}
@@ -122,11 +120,32 @@ func (d *doc) between(a, b int) string {
 // requestEvent parses an httputil.DumpRequestOut dump. A dump's last line
 // ends in CRLF; the log record's end took the LF, which is put back.
 func requestEvent(line int, dump string) event {
-	ev := event{line: line}
 	if strings.HasSuffix(dump, "\r") {
 		dump += "\n"
 	}
-	r, err := request.ParseHTTP([]byte(dump))
+	return requestEventBytes(line, []byte(dump))
+}
+
+// requestEventAt is requestEvent for the dump on lines a+1 through b-1 of
+// the log, read from the log's bytes: the LF after a last line ending in
+// CR is the one the log holds there.
+func requestEventAt(d *doc, line, a, b int) event {
+	if a+1 >= b {
+		return requestEvent(line, "")
+	}
+	from, to := d.start(a+1), d.end(b-1)
+	if strings.HasSuffix(d.s[from:to], "\r") {
+		if to == len(d.s) {
+			return requestEvent(line, d.s[from:to]) // the log ends on the CR: the LF is put back in a copy
+		}
+		to++ // the LF the record's end took
+	}
+	return requestEventBytes(line, d.bytes(from, to))
+}
+
+func requestEventBytes(line int, dump []byte) event {
+	ev := event{line: line}
+	r, err := request.ParseHTTP(dump)
 	if err != nil {
 		ev.notes = append(ev.notes, "the request dump does not parse: "+err.Error())
 		return ev

@@ -11,6 +11,7 @@ import (
 // a dumped request are evidence.
 type doc struct {
 	s      string
+	raw    []byte                       // the input s is a copy of, or nil when s differs from it (see bytes)
 	lines  []int32                      // where each line starts; MaxInput fits an int32
 	shapes map[string]func(string) bool // appendTimestampShape's patterns, compiled once
 }
@@ -43,6 +44,16 @@ func (d *doc) end(i int) int {
 		return len(d.s) - 1
 	}
 	return len(d.s)
+}
+
+// bytes returns s[from:to] as bytes, for a parser that reads bytes (an
+// HTTP dump's): the input's own bytes when s is a copy of them, which the
+// parser only reads, rather than another copy.
+func (d *doc) bytes(from, to int) []byte {
+	if d.raw != nil {
+		return d.raw[from:to:to]
+	}
+	return []byte(d.s[from:to])
 }
 
 // text is line i without its line break.

@@ -1,5 +1,8 @@
 package clientlog
 
+// The cheap paths taken to save allocations must answer as the long ways
+// they stand in for.
+
 import (
 	"math/rand/v2"
 	"reflect"
@@ -123,4 +126,34 @@ func strByBuilder(p *pyParser) (pyVal, error) {
 		}
 	}
 	return pyVal{}, errPy
+}
+
+// TestRequestEventAt_likeCopy: a request dump read from the log's own
+// bytes parses as the copy of its text with the LF put back.
+func TestRequestEventAt_likeCopy(t *testing.T) {
+	sdk := string(readLog(t, "aws-sdk-go-v2-session.log"))
+	sdk = strings.Join(strings.SplitAfter(sdk, "\n")[18:60], "")
+	for name, s := range map[string]string{
+		"aws-sdk-go-v2":     sdk,
+		"ends on cr":        "SDK 2026/11/28 08:43:25 DEBUG Request\nGET / HTTP/1.1\r\nHost: h\r\n\r",
+		"ends on crlf":      "SDK 2026/11/28 08:43:25 DEBUG Request\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+		"no line break":     "x\nGET / HTTP/1.1\r\nHost: h",
+		"empty lines":       "\n\n\r\n\n",
+		"body after the cr": "x\nPUT / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab\nSDK x",
+	} {
+		for _, raw := range []bool{true, false} {
+			d := newDoc(s)
+			if raw {
+				d.raw = []byte(s)
+			}
+			for a := 0; a < len(d.lines); a++ {
+				for b := a; b <= len(d.lines); b++ {
+					got, want := requestEventAt(d, 7, a, b), requestEvent(7, d.between(a, b))
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s (raw %v), lines %d to %d: %+v, from a copy %+v", name, raw, a, b, got, want)
+					}
+				}
+			}
+		}
+	}
 }
