@@ -43,13 +43,14 @@
 // A log is at most MaxInput bytes and yields at most MaxExchanges
 // exchanges; everything is linear in the input. Reading a log and then its
 // Failures allocates 3 to 4 times its size in all (a 16 MiB botocore log
-// 3.1 times, an aws-sdk-go-v2 log 3.8): the log as a string (1), its line
+// 3.1 times, an aws-sdk-go-v2 log 3.5): the log as a string (1), its line
 // index, the bytes the exchanges keep (canonical requests, strings to
 // sign, requests, response bodies), and s3error's reading of each refused
 // body (about 2.5 times the body). Records are paired as they are read,
-// never collected first, and Python literals without escapes are taken
-// from the log without a copy. TestParse_allocationBound holds this under
-// 5 times the input plus 1 MiB; BenchmarkParse_large measures it.
+// never collected first; Python literals without escapes are taken from
+// the log, and HTTP request dumps parsed from the input's bytes, without a
+// copy. TestParse_allocationBound holds this under 5 times the input plus
+// 1 MiB; BenchmarkParse_large measures it.
 package clientlog
 
 import (
