@@ -6,13 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/sigdiff/sigdiff/internal/s3error"
+	"github.com/sigdiff/sigdiff/internal/testenv"
 )
 
 // Large logs, generated: a session of n requests as botocore and
@@ -234,45 +232,6 @@ func parseAndFail(tb testing.TB, in []byte) (*Log, []Failure) {
 	return l, l.Failures()
 }
 
-// heapPeak runs f and returns the most heap (live and not yet collected
-// objects) seen above what was in use before it, sampled every
-// millisecond through runtime/metrics, which does not stop the world.
-func heapPeak(f func()) uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
-	runtime.GC()
-	base := read()
-	var peak uint64
-	var wg sync.WaitGroup
-	done := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			if v := read(); v > peak {
-				peak = v
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	if v := read(); v > peak {
-		peak = v
-	}
-	if peak < base {
-		return 0
-	}
-	return peak - base
-}
-
 // BenchmarkParse_large reads generated logs of 1 and 16 MiB and reports,
 // besides time and B/op, the allocation per input byte (alloc/in) and the
 // heap peak over the start (peak-MiB), measured in a run of its own.
@@ -282,7 +241,7 @@ func BenchmarkParse_large(b *testing.B) {
 		for _, size := range []int{1 << 20, 16 << 20} {
 			in := lg.gen(size)
 			b.Run(fmt.Sprintf("%s/%dMiB", lg.name, size>>20), func(b *testing.B) {
-				peak := heapPeak(func() { parseAndFail(b, in) })
+				peak := testenv.HeapPeak(func() { parseAndFail(b, in) })
 				b.SetBytes(int64(len(in)))
 				b.ReportAllocs()
 				var ms0, ms1 runtime.MemStats
@@ -300,18 +259,6 @@ func BenchmarkParse_large(b *testing.B) {
 	}
 }
 
-// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc,
-// every allocation counted, not only what stays live), after a collection
-// so that nothing earlier is pending.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestParse_allocationBound reads a 4 MiB log of each generated kind, as
 // the command does (Parse, then Failures), and fails when that allocates
 // more than allocPerByte times the input plus allocSlack. The readers
@@ -321,7 +268,7 @@ func allocated(f func()) uint64 {
 // (BenchmarkParse_large measures it): the input as a string, the lines,
 // what the exchanges keep, and each refused body's reading.
 func TestParse_allocationBound(t *testing.T) {
-	if raceEnabled {
+	if testenv.RaceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
 	const (
@@ -334,7 +281,7 @@ func TestParse_allocationBound(t *testing.T) {
 			in := lg.gen(size)
 			var l *Log
 			var fs []Failure
-			n := allocated(func() { l, fs = parseAndFail(t, in) })
+			n := testenv.Allocated(func() { l, fs = parseAndFail(t, in) })
 			if l.Format != lg.format || len(fs) != len(l.Exchanges)/4 || len(fs) == 0 {
 				t.Fatalf("read as %s: %d exchanges, %d failures; want %s, every fourth exchange refused", l.Format, len(l.Exchanges), len(fs), lg.format)
 			}

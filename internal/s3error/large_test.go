@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync"
 	"testing"
-	"time"
+
+	"github.com/sigdiff/sigdiff/internal/testenv"
 )
 
 // genLog writes about size bytes of a client's debug log around one error
@@ -67,45 +66,6 @@ func genLog(size int, form string) []byte {
 	return b.Bytes()
 }
 
-// heapPeak runs f and returns the most heap (live and not yet collected
-// objects) seen above what was in use before it, sampled every
-// millisecond through runtime/metrics, which does not stop the world.
-func heapPeak(f func()) uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
-	runtime.GC()
-	base := read()
-	var peak uint64
-	var wg sync.WaitGroup
-	done := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			if v := read(); v > peak {
-				peak = v
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	if v := read(); v > peak {
-		peak = v
-	}
-	if peak < base {
-		return 0
-	}
-	return peak - base
-}
-
 // BenchmarkParse_large reads one error body alone (the per-failure cost
 // of a capture's reader) and the same body inside logs of 1 and 15 MiB,
 // and reports, besides time and B/op, the allocation per input byte
@@ -129,7 +89,7 @@ func BenchmarkParse_large(b *testing.B) {
 			if _, err := Parse(c.in); err != nil {
 				b.Fatal(err)
 			}
-			peak := heapPeak(func() { _, _ = Parse(c.in) })
+			peak := testenv.HeapPeak(func() { _, _ = Parse(c.in) })
 			b.SetBytes(int64(len(c.in)))
 			b.ReportAllocs()
 			var ms0, ms1 runtime.MemStats
@@ -146,18 +106,6 @@ func BenchmarkParse_large(b *testing.B) {
 	}
 }
 
-// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc,
-// every allocation counted, not only what stays live), after a collection
-// so that nothing earlier is pending.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestParse_allocationBound reads one error body many times (what a
 // capture costs per refused request) and 4 MiB logs around a body (a log
 // pasted whole), and fails when Parse allocates more than the bound per
@@ -170,14 +118,14 @@ func allocated(f func()) uint64 {
 // from it (line prefixes stripped, terminal-wrapped lines joined, a string
 // literal decoded), each copied once.
 func TestParse_allocationBound(t *testing.T) {
-	if raceEnabled {
+	if testenv.RaceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
 	body := []byte(renderXML(bases()["aws-sigv4"]))
 	t.Run("body", func(t *testing.T) {
 		const runs, perByte, slack = 1000, 4, 2 << 10
 		var b *Body
-		n := allocated(func() {
+		n := testenv.Allocated(func() {
 			for range runs {
 				b, _ = Parse(body)
 			}
@@ -196,7 +144,7 @@ func TestParse_allocationBound(t *testing.T) {
 			in := genLog(size, form)
 			var b *Body
 			var err error
-			n := allocated(func() { b, err = Parse(in) })
+			n := testenv.Allocated(func() { b, err = Parse(in) })
 			if err != nil || b.Code != "SignatureDoesNotMatch" || !b.HasStringToSignBytes {
 				t.Fatalf("the log read as %+v, %v", b, err)
 			}

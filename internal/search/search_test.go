@@ -300,7 +300,7 @@ func TestParseBudget(t *testing.T) {
 // TestHotLoop_noAllocation: trying a candidate allocates nothing, for
 // message edits, transforms, slices, rows of pairs and every signer kind.
 func TestHotLoop_noAllocation(t *testing.T) {
-	if raceEnabled {
+	if testenv.RaceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
 	_, v := putObject12(t)

@@ -1,5 +1,0 @@
-//go:build !race
-
-package clientlog
-
-const raceEnabled = false

@@ -1,5 +1,0 @@
-//go:build !race
-
-package har
-
-const raceEnabled = false

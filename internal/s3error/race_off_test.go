@@ -1,5 +1,0 @@
-//go:build !race
-
-package s3error
-
-const raceEnabled = false
