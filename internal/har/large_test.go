@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -146,19 +145,7 @@ func BenchmarkParse_large(b *testing.B) {
 	for _, size := range []int{1 << 20, 16 << 20} {
 		in := genHAR(size)
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
-			peak := testenv.HeapPeak(func() { parseAndFail(b, in) })
-			b.SetBytes(int64(len(in)))
-			b.ReportAllocs()
-			var ms0, ms1 runtime.MemStats
-			runtime.ReadMemStats(&ms0)
-			n := 0
-			for b.Loop() {
-				parseAndFail(b, in)
-				n++
-			}
-			runtime.ReadMemStats(&ms1)
-			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(n)/float64(len(in)), "alloc/in")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			testenv.BenchInput(b, len(in), func() { parseAndFail(b, in) })
 		})
 	}
 }

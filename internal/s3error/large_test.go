@@ -3,7 +3,6 @@ package s3error
 import (
 	"bytes"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -89,19 +88,7 @@ func BenchmarkParse_large(b *testing.B) {
 			if _, err := Parse(c.in); err != nil {
 				b.Fatal(err)
 			}
-			peak := testenv.HeapPeak(func() { _, _ = Parse(c.in) })
-			b.SetBytes(int64(len(c.in)))
-			b.ReportAllocs()
-			var ms0, ms1 runtime.MemStats
-			runtime.ReadMemStats(&ms0)
-			n := 0
-			for b.Loop() {
-				_, _ = Parse(c.in)
-				n++
-			}
-			runtime.ReadMemStats(&ms1)
-			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(n)/float64(len(c.in)), "alloc/in")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			testenv.BenchInput(b, len(c.in), func() { _, _ = Parse(c.in) })
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -57,4 +58,24 @@ func Allocated(f func()) uint64 {
 	f()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// BenchInput benchmarks f, which reads an input of size bytes: besides
+// time, MB/s and B/op it reports the allocation per input byte (alloc/in)
+// and the heap peak over the start (peak-MiB), measured in a run of its
+// own before the timed ones.
+func BenchInput(b *testing.B, size int, f func()) {
+	peak := HeapPeak(f)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	n := 0
+	for b.Loop() {
+		f()
+		n++
+	}
+	runtime.ReadMemStats(&ms1)
+	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(max(n, 1))/float64(max(size, 1)), "alloc/in")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 }
