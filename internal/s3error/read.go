@@ -129,7 +129,15 @@ func deindent(t string) (string, bool) {
 	if second, _, _ := strings.Cut(rest, "\n"); strings.TrimSpace(second) != "" && second[0] != ' ' && second[0] != '\t' {
 		return t, false
 	}
+	return deindentLines(t)
+}
+
+// deindentLines is deindent without its shortcut for the usual text.
+func deindentLines(t string) (string, bool) {
 	lines := strings.Split(t, "\n")
+	if len(lines) < 3 {
+		return t, false
+	}
 	indent, nonBlank := -1, 0
 	for _, l := range lines[1:] {
 		if strings.TrimSpace(l) == "" {

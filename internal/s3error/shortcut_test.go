@@ -61,50 +61,11 @@ func TestDeindent_shortcut(t *testing.T) {
 		randomStrings([]string{"x", " ", "\t", "\n", "\r", "\u00a0"}, 20000)...)
 	for _, s := range cases {
 		got, gotRe := deindent(s)
-		want, wantRe := deindentSplit(s)
+		want, wantRe := deindentLines(s)
 		if got != want || gotRe != wantRe {
 			t.Fatalf("deindent(%q) = %q, %v; the loop alone says %q, %v", s, got, gotRe, want, wantRe)
 		}
 	}
-}
-
-// deindentSplit is deindent without its shortcut.
-func deindentSplit(t string) (string, bool) {
-	lines := strings.Split(t, "\n")
-	if len(lines) < 3 {
-		return t, false
-	}
-	indent, nonBlank := -1, 0
-	for _, l := range lines[1:] {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		nonBlank++
-		n := len(l) - len(strings.TrimLeft(l, " \t"))
-		if n == 0 {
-			return t, false
-		}
-		if indent < 0 || n < indent {
-			indent = n
-		}
-	}
-	if nonBlank < 2 {
-		return t, false
-	}
-	for i := 1; i < len(lines); i++ {
-		if strings.TrimSpace(lines[i]) == "" {
-			lines[i] = ""
-		} else {
-			lines[i] = lines[i][indent:]
-		}
-	}
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	if strings.TrimSpace(lines[0]) == "" {
-		lines = lines[1:]
-	}
-	return strings.Join(lines, "\n"), true
 }
 
 // lineInputs are texts of many short and long lines, with prefixes the
