@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,63 +22,134 @@ import (
 	"github.com/sigdiff/sigdiff/internal/testenv"
 )
 
-// TestProxyCommand runs the built `sigdiff proxy` as a user would: key
-// from the environment, --json lines on stdout, Ctrl-C (SIGINT) to stop.
-func TestProxyCommand(t *testing.T) {
-	st := needSuite(t)
-	bin := filepath.Join(t.TempDir(), "sigdiff")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/sigdiff")
-	build.Dir = testenv.RepoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	if out, _ := exec.Command(bin, "proxy", "--help").CombinedOutput(); !strings.Contains(string(out), "--upstream") {
-		// newProxyCmd exists in cmd/sigdiff/proxy.go; app.go must add it.
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("sigdiff has no proxy command: register newProxyCmd in cmd/sigdiff/app.go\n%s", out)
-		}
-		t.Skipf("sigdiff has no proxy command yet: register newProxyCmd in cmd/sigdiff/app.go")
-	}
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
 
-	const token = "e2e-session-token-sentinel-4711"
-	cmd := exec.Command(bin, "proxy", "--listen", "127.0.0.1:0", "--upstream", st.minioURL, "--json")
-	cmd.Env = append(cleanEnv(), "AWS_ACCESS_KEY_ID="+rootUser, "AWS_SECRET_ACCESS_KEY="+rootPassword, "HOME="+t.TempDir())
-	stdout, _ := cmd.StdoutPipe()
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
+// sigdiffBinary builds cmd/sigdiff once per run and returns its path.
+func sigdiffBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sigdiff-e2e-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "sigdiff")
+		build := exec.Command("go", "build", "-o", builtBin, "./cmd/sigdiff")
+		build.Dir = testenv.RepoRoot(t)
+		if out, err := build.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+// proxyProcess is `sigdiff proxy` run as a user runs it.
+type proxyProcess struct {
+	cmd      *exec.Cmd
+	base     string // http://127.0.0.1:PORT it listens on
+	mu       sync.Mutex
+	errLines []string
+	outLines []string
+	outDone  chan struct{}
+}
+
+// startProxyProcess runs the built sigdiff proxy --listen 127.0.0.1:0 with
+// args and env, and waits until it says where it listens.
+func startProxyProcess(t *testing.T, env []string, args ...string) *proxyProcess {
+	t.Helper()
+	p := &proxyProcess{outDone: make(chan struct{})}
+	p.cmd = exec.Command(sigdiffBinary(t), append([]string{"proxy", "--listen", "127.0.0.1:0"}, args...)...)
+	p.cmd.Env = env
+	stdout, _ := p.cmd.StdoutPipe()
+	stderr, _ := p.cmd.StderrPipe()
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
-	var errLines []string
-	var mu sync.Mutex
+	t.Cleanup(func() { p.cmd.Process.Kill() })
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			mu.Lock()
-			errLines = append(errLines, sc.Text())
-			mu.Unlock()
+			p.mu.Lock()
+			p.errLines = append(p.errLines, sc.Text())
+			p.mu.Unlock()
 			if m := regexp.MustCompile(`listening on (http://\S+),`).FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}
 		}
 	}()
-	var outLines []string
-	outDone := make(chan struct{})
 	go func() {
-		defer close(outDone)
+		defer close(p.outDone)
 		sc := bufio.NewScanner(stdout)
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
-			outLines = append(outLines, sc.Text())
+			p.mu.Lock()
+			p.outLines = append(p.outLines, sc.Text())
+			p.mu.Unlock()
 		}
 	}()
-	var base string
 	select {
-	case base = <-addr:
+	case p.base = <-addr:
 	case <-time.After(20 * time.Second):
-		t.Fatalf("the proxy did not say where it listens: %v", errLines)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		t.Fatalf("the proxy did not say where it listens: %v", p.errLines)
 	}
+	return p
+}
+
+// stop sends SIGINT (Ctrl-C), waits for a clean exit and returns what
+// the proxy printed on stdout and stderr, a line each.
+func (p *proxyProcess) stop(t *testing.T) (stdout, stderr []string) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { <-p.outDone; done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the proxy exited with %v after SIGINT", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the proxy did not stop after SIGINT")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !strings.Contains(strings.Join(p.errLines, "\n"), "stopped") {
+		t.Errorf("no clean stop on stderr: %v", p.errLines)
+	}
+	return p.outLines, p.errLines
+}
+
+// entries reads --json lines.
+func entries(t *testing.T, lines []string) []proxy.Entry {
+	t.Helper()
+	var es []proxy.Entry
+	for _, l := range lines {
+		var e proxy.Entry
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", l)
+		}
+		es = append(es, e)
+	}
+	return es
+}
+
+// TestProxyCommand runs the built `sigdiff proxy` as a user would: key
+// from the environment, --json lines on stdout, Ctrl-C (SIGINT) to stop.
+func TestProxyCommand(t *testing.T) {
+	st := needSuite(t)
+	const token = "e2e-session-token-sentinel-4711"
+	p := startProxyProcess(t, append(cleanEnv(), "AWS_ACCESS_KEY_ID="+rootUser, "AWS_SECRET_ACCESS_KEY="+rootPassword, "HOME="+t.TempDir()),
+		"--upstream", st.minioURL, "--json")
+	base := p.base
 
 	ctx := context.Background()
 	bucket := "e2e-cli"
@@ -95,26 +167,8 @@ func TestProxyCommand(t *testing.T) {
 		t.Fatal("a wrong secret was accepted")
 	}
 	time.Sleep(500 * time.Millisecond) // the refusal's diagnosis is printed after the answer
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { <-outDone; done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("the proxy exited with %v after SIGINT", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("the proxy did not stop after SIGINT")
-	}
-
-	var es []proxy.Entry
-	for _, l := range outLines {
-		var e proxy.Entry
-		if err := json.Unmarshal([]byte(l), &e); err != nil {
-			t.Fatalf("stdout line is not JSON: %q", l)
-		}
-		es = append(es, e)
-	}
+	outLines, errLines := p.stop(t)
+	es := entries(t, outLines)
 	if len(es) != 3 {
 		t.Fatalf("%d JSON lines, want 3:\n%s", len(es), strings.Join(outLines, "\n"))
 	}
@@ -123,13 +177,8 @@ func TestProxyCommand(t *testing.T) {
 			t.Errorf("line %d: %s %s %s %s, want %+v", i+1, e.Method, e.Path, e.Signature, e.FirstCause(), want)
 		}
 	}
-	mu.Lock()
 	all := strings.Join(outLines, "\n") + strings.Join(errLines, "\n")
-	mu.Unlock()
 	if strings.Contains(all, rootPassword) {
 		t.Error("the secret key appears in the proxy's output")
-	}
-	if !strings.Contains(all, "stopped") {
-		t.Errorf("no clean stop on stderr: %v", errLines)
 	}
 }

@@ -142,40 +142,43 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-// startSuite starts MinIO on loopback with its data in a temporary
-// folder, and the proxy in front of it.
-func startSuite() (stop func(), err error) {
+// startMinio starts a MinIO server on loopback with its data under dir
+// and waits until it is ready. With certsDir (public.crt, private.key and
+// CAs/) it serves TLS, and ready is asked through client.
+func startMinio(dir, certsDir string, client *http.Client) (baseURL string, stop func(), err error) {
 	stop = func() {}
 	bin, err := minioBinary()
 	if err != nil {
-		return stop, err
-	}
-	tmp, err := os.MkdirTemp("", "sigdiff-e2e-")
-	if err != nil {
-		return stop, err
+		return "", stop, err
 	}
 	port, err := freePort()
 	if err != nil {
-		return stop, err
+		return "", stop, err
 	}
 	console, err := freePort()
 	if err != nil {
-		return stop, err
+		return "", stop, err
 	}
-	minioURL := fmt.Sprintf("http://127.0.0.1:%d", port)
-	minioLog, err := os.Create(filepath.Join(tmp, "minio.log"))
+	scheme := "http"
+	args := []string{"server", "--quiet", "--address", fmt.Sprintf("127.0.0.1:%d", port), "--console-address", fmt.Sprintf("127.0.0.1:%d", console)}
+	if certsDir != "" {
+		scheme = "https"
+		args = append(args, "--certs-dir", certsDir)
+	}
+	baseURL = fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
+	minioLog, err := os.Create(filepath.Join(dir, "minio.log"))
 	if err != nil {
-		return stop, err
+		return "", stop, err
 	}
-	cmd := exec.Command(bin, "server", "--quiet", "--address", fmt.Sprintf("127.0.0.1:%d", port),
-		"--console-address", fmt.Sprintf("127.0.0.1:%d", console), filepath.Join(tmp, "data"))
+	cmd := exec.Command(bin, append(args, filepath.Join(dir, "data"))...)
 	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+rootUser, "MINIO_ROOT_PASSWORD="+rootPassword,
 		"MINIO_BROWSER=off", "MINIO_UPDATE=off", "MINIO_REGION="+region)
 	cmd.Stdout, cmd.Stderr = minioLog, minioLog
 	if err := cmd.Start(); err != nil {
-		return stop, fmt.Errorf("starting minio: %w", err)
+		minioLog.Close()
+		return "", stop, fmt.Errorf("starting minio: %w", err)
 	}
-	stopMinio := func() {
+	stop = func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -186,12 +189,31 @@ func startSuite() (stop func(), err error) {
 			<-done
 		}
 		minioLog.Close()
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	if err := waitReady(client, baseURL+"/minio/health/cluster", 60*time.Second); err != nil {
+		stop()
+		return "", func() {}, fmt.Errorf("minio did not start: %w (log: %s)", err, tail(minioLog.Name(), 5))
+	}
+	return baseURL, stop, nil
+}
+
+// startSuite starts MinIO on loopback with its data in a temporary
+// folder, and the proxy in front of it.
+func startSuite() (stop func(), err error) {
+	stop = func() {}
+	tmp, err := os.MkdirTemp("", "sigdiff-e2e-")
+	if err != nil {
+		return stop, err
+	}
+	minioURL, stopServer, err := startMinio(tmp, "", nil)
+	if err != nil {
 		os.RemoveAll(tmp)
+		return stop, err
 	}
-	if err := waitReady(minioURL+"/minio/health/cluster", 60*time.Second); err != nil {
-		stopMinio()
-		return stop, fmt.Errorf("minio did not start: %w (log in %s)", err, minioLog.Name())
-	}
+	stopMinio := func() { stopServer(); os.RemoveAll(tmp) }
 
 	up, _ := url.Parse(minioURL)
 	log := &entryLog{}
@@ -221,11 +243,11 @@ func startSuite() (stop func(), err error) {
 	}, nil
 }
 
-func waitReady(u string, d time.Duration) error {
+func waitReady(client *http.Client, u string, d time.Duration) error {
 	deadline := time.Now().Add(d)
 	var last error
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(u)
+		resp, err := client.Get(u)
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()

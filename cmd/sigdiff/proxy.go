@@ -167,6 +167,15 @@ func runProxy(e *env, o *proxyOptions) error {
 		fmt.Fprint(e.stderr, warn)
 	} else {
 		c.Close()
+		if up.Scheme == "https" {
+			if err := checkUpstreamTLS(up, tlsConf); err != nil {
+				warn := fmt.Sprintf("sigdiff: warning: upstream %s: TLS handshake failed (%v): requests will get 502; give --upstream-ca FILE with the CA that signed its certificate, or --upstream-insecure\n", up.Host, err)
+				if masker != nil {
+					warn = masker.apply(warn)
+				}
+				fmt.Fprint(e.stderr, warn)
+			}
+		}
 	}
 
 	// The first SIGINT/SIGTERM stops accepting and lets the requests in
@@ -222,6 +231,23 @@ func (o *proxyOptions) tlsConfig() (*tls.Config, error) {
 		conf.RootCAs = pool
 	}
 	return conf, nil
+}
+
+// checkUpstreamTLS does a TLS handshake with the upstream as the proxy's
+// transport will, so that an untrusted certificate is told at start, not
+// at the first request.
+func checkUpstreamTLS(up *url.URL, conf *tls.Config) error {
+	if conf == nil {
+		conf = &tls.Config{}
+	} else {
+		conf = conf.Clone()
+	}
+	conf.ServerName = up.Hostname()
+	c, err := tls.DialWithDialer(&net.Dialer{Timeout: 3 * time.Second}, "tcp", dialAddr(up), conf)
+	if err != nil {
+		return err
+	}
+	return c.Close()
 }
 
 // dialAddr is the upstream's host:port, with the scheme's default port.

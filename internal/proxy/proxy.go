@@ -269,6 +269,8 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 			if tr, ok := p.transport.(*http.Transport); ok && tr.ResponseHeaderTimeout > 0 && strings.Contains(err.Error(), "response headers") {
 				e.Error = fmt.Sprintf("upstream %s sent no response headers within %s", p.cfg.Upstream.Host, tr.ResponseHeaderTimeout)
 			}
+		} else if why := tlsFailure(err); why != "" {
+			e.Error = fmt.Sprintf("upstream %s %s: %v", p.cfg.Upstream.Host, why, unwrapURLError(err))
 		} else if oe := (*net.OpError)(nil); errors.As(err, &oe) && oe.Op == "dial" {
 			e.Error = fmt.Sprintf("upstream %s unreachable: %v", p.cfg.Upstream.Host, unwrapURLError(err))
 		} else {
@@ -341,6 +343,23 @@ func (p *Proxy) forward(w *countingWriter, r *http.Request, t target, body *body
 		capture.diagnose = true
 	}
 	return capture, abort
+}
+
+// tlsFailure says what went wrong when a round trip failed in the TLS
+// handshake, or "" when it did not: a certificate the proxy does not
+// trust (a private CA, a self-signed store, a name it was not issued for)
+// or an upstream that answers in plain HTTP on an https:// URL. Either
+// is a setting to fix, not the upstream dropping the connection.
+func tlsFailure(err error) string {
+	var cv *tls.CertificateVerificationError
+	var rh tls.RecordHeaderError
+	switch {
+	case errors.As(err, &cv):
+		return "has a TLS certificate the proxy does not trust (give the CA that signed it, or skip the check)"
+	case errors.As(err, &rh):
+		return "does not speak TLS (is it http://?)"
+	}
+	return ""
 }
 
 func unwrapURLError(err error) error {
