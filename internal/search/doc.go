@@ -63,7 +63,8 @@
 //
 // # Memory
 //
-// Inputs are capped at 64 KiB (canonical request, string to sign). The
+// Inputs are capped at 64 KiB (canonical request, string to sign) and 160
+// header lines. The
 // operators hold their edited segments: a few hundred for a typical
 // request; header moves are limited to blocks of 24 headers or fewer
 // (beyond, only moves to either end), and the subset tier to every subset
@@ -72,17 +73,39 @@
 // Each worker owns two buffers a little over twice the message and the
 // hash states of one message (108 bytes per 64-byte block).
 //
-// # Extending
+// # SigV2 and OSS V1
 //
-// SigV2 and OSS V1 sign their string to sign itself (HMAC-SHA1, base64).
-// The message model (model.go) reserves segment kinds for its lines
-// (method, Content-MD5, Content-Type, date, x-amz-*/x-oss-* header lines,
-// resource), and every message operator is a set of segment edits, so
-// the engine, the pairing rules and the hash-state sharing carry over.
-// What V2 needs: a parser into those kinds; the generators looking up
-// their segment by kind where they now use the V4 index (method) or the
-// header name (content-type, which V2 has as its own line); date and
-// resource operators (Expires vs Date, x-amz-date with an empty Date line,
-// bucket and sub-resources in the resource); and a finisher whose signer
-// is HMAC-SHA1 of the message, with the secret variants unchanged.
+// RunV2 searches the HMAC-SHA1 schemes (sigv2-header, sigv2-query,
+// oss-v1-header, oss-v1-query; IsV2 says which), which sign their string
+// to sign itself:
+//
+//	res, err := search.RunV2(ctx, search.V2Input{
+//		Scheme:       body.Scheme,                    // or recompute's, from the request
+//		StringToSign: string(body.StringToSignBytes), // or recomputed (Recomputed: true)
+//		Credentials:  creds,
+//		Signature:    body.SignatureProvided, // base64 of 20 bytes
+//		Request:      req,                    // optional: values, names, order and query as sent
+//	}, search.Options{Budget: search.Quick})
+//
+// The string to sign is taken apart into the segment kinds model.go
+// reserves for it (v2model.go), and its operators (v2gen.go) are segment
+// edits like the V4 ones, so the same opSet drops duplicates and the same
+// touch bits decide which combine: the method; Content-MD5 emptied or
+// added; Content-Type added, dropped or changed; the Date line under each
+// x-amz-date rule, in other formats, or Expires off by a second or in
+// milliseconds; each x-amz-*/x-oss-* header dropped, added, untrimmed,
+// not lower-cased, not joined, out of order; the resource's bucket missing
+// or doubled, its key encoded otherwise, a trailing slash; sub-resources
+// dropped, extra, unsorted, encoded, twice; newlines. The secret variants
+// are the V4 ones; the signature's encodings (a '+' read as a space,
+// hex, URL-safe) are decoded, not tried. The tiers are singles and pairs,
+// and triples under Deep; a hit's Hit.StringToSign is the client's, its
+// CanonicalRequest empty.
+//
+// A candidate is one HMAC-SHA1 of a string to sign of a few hundred
+// bytes; the inner state after the padded key and the server's unchanged
+// blocks is kept per secret, and a row of pairs keeps its first
+// operator's states, as for V4. BenchmarkRunV2 reports candidates/s
+// against a bare crypto/hmac HMAC-SHA1 of the same string.
+
 package search

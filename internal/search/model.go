@@ -19,9 +19,9 @@ import "strings"
 // SigV2 and OSS V1 sign their string to sign directly (no canonical
 // request); its lines map onto the kinds below marked V2 (method,
 // Content-MD5, Content-Type, date, one kind per x-amz-*/x-oss-* header
-// line, resource), so that the operators keyed by kind (method swaps,
-// Content-Type variants, header whitespace and case) serve them too and a
-// V2 finisher (HMAC-SHA1, base64) replaces the V4 one.
+// line, resource path, sub-resources; see v2model.go), so that the opSet,
+// its deduplication and the pairing rules serve them too, with an
+// HMAC-SHA1 finisher (v2engine.go) in place of the V4 one.
 type kind uint8
 
 const (
@@ -38,7 +38,8 @@ const (
 	kContentMD5                // V2: Content-MD5 "\n"
 	kContentType               // V2: Content-Type "\n"
 	kDate                      // V2: Date (or Expires) "\n"
-	kResource                  // V2: CanonicalizedResource
+	kResource                  // V2: CanonicalizedResource up to its first '?'
+	kSubResources              // V2: the rest of it, "?" and the sub-resources, or empty
 )
 
 type segment struct {

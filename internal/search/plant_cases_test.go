@@ -210,11 +210,16 @@ func TestPlanted(t *testing.T) {
 	}
 }
 
-// TestPlanted_everyOperator checks that the table plants every operator
-// of the catalogue.
+// TestPlanted_everyOperator checks that the tables (V4 and V2) plant
+// every operator of the catalogue.
 func TestPlanted_everyOperator(t *testing.T) {
 	planted := map[string]bool{}
 	for _, p := range plants {
+		for _, id := range p.want {
+			planted[id] = true
+		}
+	}
+	for _, p := range v2Plants {
 		for _, id := range p.want {
 			planted[id] = true
 		}

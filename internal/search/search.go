@@ -216,7 +216,7 @@ type Result struct {
 	Planned   int64         // candidates the budget's tiers hold (an upper estimate, as in Progress)
 	Groups    []string      // operator groups tried, sorted
 	Tiers     []string      // tiers run to their end, in order
-	Algorithm string        // algorithm line of the strings to sign tried
+	Algorithm string        // algorithm line of the strings to sign tried; RunV2: the Authorization word, AWS or OSS
 	Elapsed   time.Duration // wall time
 	Workers   int
 
