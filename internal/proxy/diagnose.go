@@ -142,23 +142,11 @@ func (p *Proxy) ownDiagnosis(e *Entry, v *verification, req *request.Request) {
 		add("signed-header-missing", diagnose.Certain, "SignedHeaders lists "+strings.Join(missing, ", ")+", absent from the request as received")
 		return
 	}
+	find := p.search
 	if v.auth.Family == nil {
-		if c := v2Search(v); c != nil {
-			add(c.cause, diagnose.Reproduced, "the signature sent is reproduced when the client "+c.summary)
-			e.Verdict = diagnose.ClientSignedDifferently
-			if transitCauses[c.cause] {
-				e.Verdict = diagnose.RequestChangedInTransit
-			}
-			e.Headline = "what the client signed differs from what arrived: it " + c.summary
-			return
-		}
-		e.Notes = append(e.Notes, fmt.Sprintf("%d variants of the string to sign tried (resource, method, content type, Content-MD5): none reproduces the signature sent", len(v2Variants(v.result.StringToSign, req))))
-		e.Verdict = diagnose.ClientSignedDifferently
-		e.Headline = "the proxy's key does not reproduce the signature sent, nor does any variant of the string to sign it tried"
-		add("secret-key-mismatch", diagnose.Possible, "your key gives "+v.result.Signature+" for the request as received; the client sent "+v.auth.Signature)
-		return
+		find = p.v2Search
 	}
-	hit, ran, notes := p.search(v, req)
+	hit, ran, notes := find(v, req)
 	e.Notes = append(e.Notes, notes...)
 	if hit != nil && len(hit.Ops) > 0 {
 		var summaries []string

@@ -153,7 +153,7 @@ func (g *v2gen) date() {
 		}
 	}
 	if cur != "" {
-		line("v2-date-line-empty", "", "", "signed an empty Date line, as when "+dateName+" is sent")
+		line("v2-date-line-empty", "", "", "signed an empty Date line (S3's rule when x-amz-date is sent)")
 	}
 	if amz != "" {
 		line("v2-date-line-amz-date", amz, amz, "signed "+dateName+"'s value "+amz+" on the Date line")
