@@ -27,19 +27,9 @@ func runSearch(e *env, budget search.Budget, body *s3error.Body, in *diagnose.In
 	if sig == "" {
 		sig = in.SentSignature
 	}
-	si := search.Input{
-		CanonicalRequest: string(body.CanonicalRequest),
-		StringToSign:     string(body.StringToSign),
-		Credentials:      creds,
-		Signature:        strings.TrimSpace(sig),
-		Request:          req,
-	}
-	if si.CanonicalRequest == "" && in.Recomputed != nil {
-		// Servers that say nothing: search around the request recomputed.
-		si.CanonicalRequest, si.Recomputed = in.Recomputed.CanonicalRequest, true
-		if si.StringToSign == "" {
-			si.StringToSign = in.Recomputed.StringToSign
-		}
+	run := v4Search(body, in, creds, strings.TrimSpace(sig), req)
+	if scheme := searchScheme(body, in); search.IsV2(scheme) {
+		run = v2Search(scheme, body, in, creds, strings.TrimSpace(sig), req)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -55,7 +45,7 @@ func runSearch(e *env, budget search.Budget, body *s3error.Body, in *diagnose.In
 			fmt.Fprintf(e.stderr, "\rsearching client mistakes (%s): %d of ~%d candidates, %.1fs  ", p.Tier, p.Tried, p.Planned, p.Elapsed.Seconds())
 		}
 	}
-	res, err := search.Run(ctx, si, opts)
+	res, err := run(ctx, opts)
 	if drew {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
@@ -76,6 +66,51 @@ func runSearch(e *env, budget search.Budget, body *s3error.Body, in *diagnose.In
 		}
 	}
 	in.Search = s
+}
+
+type searchFunc func(context.Context, search.Options) (*search.Result, error)
+
+// v4Search searches from the server's canonical request, or, when the
+// server gave none, from the request recomputed.
+func v4Search(body *s3error.Body, in *diagnose.Input, creds credentials.Credentials, sig string, req *request.Request) searchFunc {
+	si := search.Input{
+		CanonicalRequest: string(body.CanonicalRequest),
+		StringToSign:     string(body.StringToSign),
+		Credentials:      creds,
+		Signature:        sig,
+		Request:          req,
+	}
+	if si.CanonicalRequest == "" && in.Recomputed != nil {
+		// Servers that say nothing: search around the request recomputed.
+		si.CanonicalRequest, si.Recomputed = in.Recomputed.CanonicalRequest, true
+		if si.StringToSign == "" {
+			si.StringToSign = in.Recomputed.StringToSign
+		}
+	}
+	return func(ctx context.Context, opts search.Options) (*search.Result, error) {
+		return search.Run(ctx, si, opts)
+	}
+}
+
+// v2Search searches a SigV2 or OSS V1 string to sign: the server's, or
+// the request's recomputed when the server gave none (MinIO, Ceph).
+func v2Search(scheme string, body *s3error.Body, in *diagnose.Input, creds credentials.Credentials, sig string, req *request.Request) searchFunc {
+	si := search.V2Input{Scheme: scheme, StringToSign: string(body.StringToSign), Credentials: creds, Signature: sig, Request: req}
+	if si.StringToSign == "" && in.Recomputed != nil {
+		si.StringToSign, si.Recomputed = in.Recomputed.StringToSign, true
+	}
+	return func(ctx context.Context, opts search.Options) (*search.Result, error) {
+		return search.RunV2(ctx, si, opts)
+	}
+}
+
+// searchScheme is the scheme the search works in: the one the request
+// was signed with when sigdiff recomputed it, else the body's.
+func searchScheme(body *s3error.Body, in *diagnose.Input) string {
+	if rc := in.Recomputed; rc != nil && rc.Scheme != "" {
+		return rc.Scheme
+	}
+	return body.Scheme
 }
 
 func withNote(rc *diagnose.Recomputed, note string) *diagnose.Recomputed {
