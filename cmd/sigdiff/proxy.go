@@ -68,6 +68,7 @@ a second Ctrl-C cuts them off.`,
 	f.StringVar(&o.key.accessKey, "access-key", "", "access key `ID` (with --secret-key or --secret-key-file)")
 	f.StringVar(&o.key.secretKey, "secret-key", "", "secret `KEY` (lands in your shell history: prefer the environment, a profile or --secret-key-file)")
 	f.StringVar(&o.key.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
+	f.StringVar(&o.key.gcsKey, "gcs-key", "", "`FILE`: a Google service-account key (JSON) or a PEM public key or certificate, to verify GCS RSA signatures (GOOG4-RSA-SHA256, V2 signed URLs)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per request")
 	f.StringVar(&o.search, "search", "quick", "mistake search on a refusal the server does not explain: quick or off")
 	f.DurationVar(&o.timeout, "upstream-timeout", proxy.DefaultUpstreamTimeout, "how long to wait for the store's response headers once a request is sent (504 after that)")
@@ -101,6 +102,12 @@ func runProxy(e *env, o *proxyOptions) error {
 	creds, haveKey, _, err := o.key.loadCreds(e, "", false, "aws")
 	if err != nil {
 		return err
+	}
+	var gcsKey []byte
+	if o.key.gcsKey != "" {
+		if gcsKey, _, err = readInput(e, o.key.gcsKey, "key file"); err != nil {
+			return err
+		}
 	}
 	var mu sync.Mutex
 	var masker *publicMasker
@@ -136,6 +143,7 @@ func runProxy(e *env, o *proxyOptions) error {
 	p, err := proxy.New(proxy.Config{
 		Upstream:        up,
 		Credentials:     creds,
+		GCSKey:          gcsKey,
 		Transport:       proxy.NewTransport(tlsConf),
 		UpstreamTimeout: o.timeout,
 		Search:          budget,
@@ -143,7 +151,7 @@ func runProxy(e *env, o *proxyOptions) error {
 		Log:             logEntry,
 	})
 	if err != nil {
-		return badInput(err)
+		return badInput(err, "--gcs-key takes a service-account key file (JSON) or a PEM public key or certificate")
 	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -152,6 +160,12 @@ func runProxy(e *env, o *proxyOptions) error {
 	key := "no key: signatures are not verified (give AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile or --secret-key-file)"
 	if haveKey {
 		key = fmt.Sprintf("verifying with key %s from %s", creds.AccessKeyID, creds.Source)
+	}
+	switch {
+	case gcsKey != nil && haveKey:
+		key += "; GCS RSA signatures with " + o.key.gcsKey
+	case gcsKey != nil:
+		key = "verifying GCS RSA signatures with " + o.key.gcsKey + " only (no HMAC key: give AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile or --secret-key-file for the others)"
 	}
 	banner := fmt.Sprintf("sigdiff proxy: listening on http://%s, forwarding to %s; %s\n", ln.Addr(), up.Redacted(), key)
 	if masker != nil {

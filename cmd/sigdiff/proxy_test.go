@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,7 +26,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/sigdiff/sigdiff/internal/credentials"
 	"github.com/sigdiff/sigdiff/internal/proxy"
+	"github.com/sigdiff/sigdiff/internal/recompute"
+	"github.com/sigdiff/sigdiff/internal/request"
 )
 
 // lockedBuffer is a bytes.Buffer the proxy's goroutines write while the
@@ -333,5 +342,59 @@ func TestPublicMasker_words(t *testing.T) {
 		if got := m.apply(in); got != want {
 			t.Errorf("apply(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestProxy_gcsKey: with --gcs-key the proxy verifies a GCS V4 signed URL
+// made with the service account's RSA key; the key file's private key
+// never reaches the output; a broken key file stops it at start.
+func TestProxy_gcsKey(t *testing.T) {
+	dir := t.TempDir()
+	const email = "uploader@p.iam.gserviceaccount.com"
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	privPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	keyJSON, _ := json.Marshal(map[string]string{"type": "service_account", "client_email": email, "private_key_id": "k1", "project_id": "p", "private_key": privPEM})
+	keyFile := filepath.Join(dir, "sa.json")
+	os.WriteFile(keyFile, keyJSON, 0o600)
+	os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"type":"service_account","client_email":"x@y","private_key":"-----BEGIN PRIVATE KEY-----\nTUlJRXZR\n-----END PRIVATE KEY-----\n"}`), 0o600)
+
+	store := fakeStore(t)
+	p := startProxyCmd(t, map[string]string{"HOME": dir}, "--upstream", store.URL, "--gcs-key", keyFile)
+	req, _ := request.ParseHTTP([]byte("GET /bucket/photo.jpg HTTP/1.1\r\nHost: storage.googleapis.com\r\n\r\n"))
+	r, err := recompute.SignWithKey(req, credentials.Credentials{AccessKeyID: email}, recompute.Options{Presign: true, Expires: 900, Time: time.Now().UTC()}, recompute.SchemeGCSV4RSA, keyJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(r.URL)
+	for _, q := range []string{u.RawQuery, strings.Replace(u.RawQuery, "X-Goog-Expires=900", "X-Goog-Expires=901", 1)} {
+		hr, _ := http.NewRequest("GET", p.base+u.EscapedPath()+"?"+q, nil)
+		hr.Host = "storage.googleapis.com"
+		hr.Header.Set("X-Test-Good", "1")
+		resp, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	out, errOut := p.finish(t)
+	if !strings.Contains(errOut, "verifying GCS RSA signatures with "+keyFile+" only") {
+		t.Errorf("banner: %s", errOut)
+	}
+	if !strings.Contains(out, "GET /bucket/photo.jpg 200 signature=ok") || !strings.Contains(out, "GET /bucket/photo.jpg 200 signature=mismatch") {
+		t.Errorf("want one verified and one mismatched signed URL:\n%s", out)
+	}
+	body := strings.Split(privPEM, "\n")[1] // a line of the private key
+	if strings.Contains(out+errOut, body) {
+		t.Error("the private key reached the output")
+	}
+
+	var o, eb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &o, stderr: &eb, getenv: func(string) string { return "" }}
+	if code := run([]string{"proxy", "--upstream", store.URL, "--gcs-key", filepath.Join(dir, "broken.json")}, e); code != exitInput || strings.Contains(eb.String(), "TUlJ") || !strings.Contains(eb.String(), "--gcs-key") {
+		t.Errorf("broken key: exit %d, stderr %q", code, eb.String())
 	}
 }

@@ -42,6 +42,11 @@ type Config struct {
 	// Credentials is the key signatures are verified with. An empty
 	// secret verifies nothing: every signed request is "no-key".
 	Credentials credentials.Credentials
+	// GCSKey verifies Google Cloud Storage's RSA-signed requests
+	// (GOOG4-RSA-SHA256, V2 signed URLs): a service-account key file or a
+	// PEM public key or certificate (internal/gcskey). Nil: those
+	// requests are "no-key".
+	GCSKey []byte
 	// Transport carries requests upstream; nil means NewTransport(nil).
 	Transport http.RoundTripper
 	// UpstreamTimeout bounds the wait for the upstream's response headers
@@ -71,6 +76,7 @@ type Config struct {
 type Proxy struct {
 	cfg         Config
 	transport   http.RoundTripper
+	gcsKey      *gcsKey
 	retry       http.RoundTripper // for a retry: a new connection (see retryable)
 	maxErr      int64
 	secrets     []string
@@ -84,7 +90,11 @@ func New(cfg Config) (*Proxy, error) {
 	if err := CheckUpstream(cfg.Upstream); err != nil {
 		return nil, err
 	}
-	p := &Proxy{cfg: cfg, transport: cfg.Transport, maxErr: cfg.MaxErrorBody, searching: make(chan struct{}, 1)}
+	key, err := newGCSKey(cfg.GCSKey)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{cfg: cfg, transport: cfg.Transport, gcsKey: key, maxErr: cfg.MaxErrorBody, searching: make(chan struct{}, 1)}
 	if p.transport == nil {
 		p.transport = NewTransport(nil)
 	}
@@ -171,7 +181,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := p.cfg.Now()
 	t := splitTarget(r.RequestURI)
 	req := wireRequest(r, t)
-	v := verify(req, p.cfg.Credentials, r.ContentLength)
+	v := verify(req, p.cfg.Credentials, p.gcsKey, r.ContentLength)
 	e := &Entry{Time: start.UTC(), Method: r.Method, Host: r.Host, Path: t.path, Signature: v.state, Causes: []diagnose.Cause{}}
 	if v.auth != nil {
 		e.Scheme, e.AccessKeyID = v.auth.Scheme, v.auth.AccessKeyID

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sigdiff/sigdiff/internal/chunked"
 	"github.com/sigdiff/sigdiff/internal/credentials"
+	"github.com/sigdiff/sigdiff/internal/gcskey"
 	"github.com/sigdiff/sigdiff/internal/recompute"
 	"github.com/sigdiff/sigdiff/internal/request"
 )
@@ -22,6 +23,7 @@ type verification struct {
 	opts   recompute.Options
 	scheme string
 	creds  credentials.Credentials
+	gcsKey *gcsKey // for the GCS RSA schemes; nil without one
 	req    *request.Request
 	result *recompute.Result // nil until signed (unsigned, no key, malformed)
 	notes  []string
@@ -40,8 +42,8 @@ type verification struct {
 
 // verify starts the check of req: parse its signing fields, and sign it
 // with the key unless its payload hash has to wait for its body.
-func verify(req *request.Request, creds credentials.Credentials, contentLength int64) *verification {
-	v := &verification{req: req, creds: creds}
+func verify(req *request.Request, creds credentials.Credentials, key *gcsKey, contentLength int64) *verification {
+	v := &verification{req: req, creds: creds, gcsKey: key}
 	auth, err := recompute.ParseAnyAuth(req)
 	switch {
 	case errors.Is(err, recompute.ErrNoSignature):
@@ -53,6 +55,24 @@ func verify(req *request.Request, creds credentials.Credentials, contentLength i
 		return v
 	}
 	v.auth, v.opts, v.scheme = auth, auth.Options(), auth.Scheme
+	if auth.Scheme == recompute.SchemeGCSV4RSA || auth.Scheme == recompute.SchemeGCSV2 {
+		// Signed with a service account's RSA key: verified with its
+		// public half, whatever HMAC key the proxy holds.
+		switch {
+		case key == nil:
+			v.state = SigNoKey
+			v.notes = append(v.notes, v.scheme+" is verified with the service account's public key, which the proxy does not hold (give it a key file or certificate)")
+		case key.email != "" && auth.AccessKeyID != key.email:
+			v.state = SigNoKey
+			v.notes = append(v.notes, fmt.Sprintf("the request names service account %s; the proxy holds the key of %s", auth.AccessKeyID, key.email))
+		default:
+			// The request's own service account signs; the HMAC key the
+			// proxy holds has no part in it.
+			v.creds = credentials.Credentials{}
+			v.sign()
+		}
+		return v
+	}
 	if creds.Secret.Empty() || auth.AccessKeyID != creds.AccessKeyID {
 		v.state = SigNoKey
 		if !creds.Secret.Empty() {
@@ -80,7 +100,7 @@ func verify(req *request.Request, creds credentials.Credentials, contentLength i
 // compares for the HMAC schemes and verifies the asymmetric ones (SigV4A's
 // ECDSA signatures are randomized: recomputing never gives the same bytes).
 func (v *verification) sign() {
-	res, ok, err := recompute.Verify(v.req, v.creds, v.opts, nil)
+	res, ok, err := recompute.Verify(v.req, v.creds, v.opts, v.gcsKey.file())
 	switch {
 	case errors.Is(err, recompute.ErrNoKey):
 		v.state = SigNoKey
@@ -109,7 +129,7 @@ func (v *verification) sign() {
 	}
 	alt := *v.req
 	alt.RawPath = strings.ReplaceAll(alt.RawPath, "+", "%2B")
-	if r2, ok, err := recompute.Verify(&alt, v.creds, v.opts, nil); err == nil && (ok || sameSig(r2.Signature, v.auth.Signature)) {
+	if r2, ok, err := recompute.Verify(&alt, v.creds, v.opts, v.gcsKey.file()); err == nil && (ok || sameSig(r2.Signature, v.auth.Signature)) {
 		v.result, v.state, v.plus = r2, SigOK, plusLiteral
 		v.notes = append(v.notes, "the client signed the raw '+' in the path as a plus sign (%2B), as MinIO reads it; S3 reads it as a space")
 	}
@@ -191,4 +211,28 @@ type chunkTap struct {
 	done   chan struct{}
 	rep    *chunked.Report
 	err    error
+}
+
+// gcsKey is the key file GCS RSA signatures are verified with, read once.
+type gcsKey struct {
+	data  []byte // the file, as recompute.Verify takes it
+	email string // its client_email; empty for a bare PEM key or certificate
+}
+
+func newGCSKey(data []byte) (*gcsKey, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	k, err := gcskey.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return &gcsKey{data: data, email: k.ClientEmail}, nil
+}
+
+func (k *gcsKey) file() []byte {
+	if k == nil {
+		return nil
+	}
+	return k.data
 }
