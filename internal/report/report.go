@@ -69,7 +69,10 @@ func Text(w io.Writer, r *diagnose.Report, st Style) error {
 	}
 	b.Reset()
 	other := "client"
-	if r.Client == nil && r.Recomputed != nil {
+	switch {
+	case r.Search != nil && r.Search.Reproduced:
+		other = "what the client signed, as the search reproduced it"
+	case r.Client == nil && r.Recomputed != nil:
 		other = "your request, recomputed"
 	}
 	for _, d := range r.Diffs {
