@@ -29,7 +29,8 @@ type AuthParams struct {
 	// Scheme is the public id of the scheme the fields belong to:
 	// sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header,
 	// oss-v1-query, oss-v4-header, oss-v4-query, gcs-v4-hmac, gcs-v4-rsa,
-	// gcs-v2, sigv4a-header, sigv4a-query (SigV4A: Region is the region set).
+	// gcs-v2, gcs-v2-hmac-header, sigv4a-header, sigv4a-query (SigV4A:
+	// Region is the region set).
 	Scheme        string
 	Family        *Family // the V4 family; nil for SigV2 and OSS V1
 	Form          Form

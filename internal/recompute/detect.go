@@ -30,6 +30,8 @@ func DetectScheme(req *request.Request) string {
 			return SchemeSigV2Header
 		case "OSS":
 			return SchemeOSSV1Header
+		case gcsHMACDialect.algorithm:
+			return SchemeGCSV2HMACHeader
 		case AWS4.Algorithm:
 			if h, ok := req.Get(AWS4.ContentSHA256Header); ok && strings.HasPrefix(strings.TrimSpace(h), "STREAMING-") {
 				return SchemeSigV4Streaming
@@ -99,6 +101,8 @@ func ParseAnyAuth(req *request.Request) (*AuthParams, error) {
 			return parseV2Authorization(req, authz[0], sigV2Dialect)
 		case "OSS":
 			return parseV2Authorization(req, authz[0], ossV1Dialect)
+		case gcsHMACDialect.algorithm:
+			return parseV2Authorization(req, authz[0], gcsHMACDialect)
 		}
 		return ParseAuth(req)
 	}
@@ -130,10 +134,11 @@ func authScheme(value string) string {
 	return v
 }
 
-// parseV2Authorization reads "AWS AccessKeyId:Signature" (or "OSS …"):
-// the access key id is what precedes the last colon. The time comes from
-// x-amz-date (x-oss-date), else Date; a date sigdiff cannot read leaves
-// Time zero, since the Date line is signed as sent.
+// parseV2Authorization reads "AWS AccessKeyId:Signature" (or "OSS …",
+// "GOOG1 …"): the access key id is what precedes the last colon. The time
+// comes from x-amz-date (x-oss-date, x-goog-date), else Date; a date
+// sigdiff cannot read leaves Time zero, since the Date line is signed as
+// sent.
 func parseV2Authorization(req *request.Request, value string, d *v2Dialect) (*AuthParams, error) {
 	fail := func(off int, reason string) (*AuthParams, error) {
 		return nil, &AuthError{Field: "authorization header", Offset: off, Reason: reason}

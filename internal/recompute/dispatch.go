@@ -28,7 +28,7 @@ const (
 )
 
 // schemeList names the schemes Sign knows, for messages.
-const schemeList = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query, gcs-v4-hmac, gcs-v4-rsa, gcs-v2, sigv4a-header, sigv4a-query"
+const schemeList = "sigv4-header, sigv4-query, sigv4-streaming, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query, gcs-v4-hmac, gcs-v4-rsa, gcs-v2, gcs-v2-hmac-header, sigv4a-header, sigv4a-query"
 
 // ErrUnknownScheme is wrapped by the error for a scheme id Sign does not know.
 var ErrUnknownScheme = errors.New("unknown signing scheme")
@@ -109,6 +109,12 @@ func SignWithKey(req *request.Request, creds credentials.Credentials, opts Optio
 			return nil, err
 		}
 		return v.Result(), nil
+	case SchemeGCSV2HMACHeader:
+		v, err := SigGOOG1(req, creds, v2opts)
+		if err != nil {
+			return nil, err
+		}
+		return v.Result(), nil
 	case SchemeSigV2Header, SchemeSigV2Query:
 		v, err := SigV2(req, creds, v2opts)
 		if err != nil {
@@ -142,7 +148,8 @@ func unknownScheme(scheme string) error {
 // SignStringToSign signs a server's string to sign as scheme does: the V4
 // schemes with the key derived from the scope it names (FromStringToSign;
 // the family is the one its first line names, else opts.Family, else the
-// scheme's), the V2 schemes with Base64 HMAC-SHA1 over its bytes. "" means
+// scheme's), the V2 schemes (and gcs-v2-hmac-header) with Base64
+// HMAC-SHA1 over its bytes. "" means
 // the scheme the first line names, else sigv2-header.
 func SignStringToSign(scheme, stringToSign string, creds credentials.Credentials, opts Options) (*Result, error) {
 	return SignStringToSignWithKey(scheme, stringToSign, creds, opts, nil)
@@ -186,7 +193,7 @@ func SignStringToSignWithKey(scheme, stringToSign string, creds credentials.Cred
 		}
 	}
 	switch scheme {
-	case SchemeSigV2Header, SchemeSigV2Query, SchemeOSSV1Header, SchemeOSSV1Query:
+	case SchemeSigV2Header, SchemeSigV2Query, SchemeOSSV1Header, SchemeOSSV1Query, SchemeGCSV2HMACHeader:
 		v, err := V2FromStringToSign(scheme, stringToSign, creds)
 		if err != nil {
 			return nil, err
@@ -223,6 +230,8 @@ func V2FromStringToSign(scheme, stringToSign string, creds credentials.Credentia
 	case SchemeSigV2Header, SchemeSigV2Query:
 	case SchemeOSSV1Header, SchemeOSSV1Query:
 		d = ossV1Dialect
+	case SchemeGCSV2HMACHeader:
+		d = gcsHMACDialect
 	default:
 		return nil, unknownScheme(scheme)
 	}

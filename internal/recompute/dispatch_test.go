@@ -231,12 +231,13 @@ func FuzzParseAnyAuth(f *testing.F) {
 	f.Add("AWS AKID:c2ln", "", "Tue, 27 Mar 2007 19:36:42 +0000", "")
 	f.Add("", "AWSAccessKeyId=a&Expires=1&Signature=s%3D", "", "")
 	f.Add("OSS ak:s", "", "", "Wed, 28 Dec 2022 10:27:41 GMT")
+	f.Add("GOOG1 GOOGTS7C7FUP3AIRVJTE:RXORFnRqEyXz6r6bOZfP2+PqSj0=", "", "Sat, 28 Nov 2026 11:43:15 GMT", "Sat, 28 Nov 2026 11:43:16 GMT")
 	f.Add(oss4Authz, "", "", "20231216T172512Z")
 	f.Add("", oss4Query, "", "")
 	f.Add(v4Authz, "", "", "")
 	f.Fuzz(func(t *testing.T, authz, rawQuery, date, prefixDate string) {
 		req := &request.Request{Method: "GET", RawPath: "/", RawQuery: rawQuery}
-		for _, h := range [][2]string{{"Authorization", authz}, {"Date", date}, {"x-oss-date", prefixDate}, {"x-amz-date", prefixDate}} {
+		for _, h := range [][2]string{{"Authorization", authz}, {"Date", date}, {"x-oss-date", prefixDate}, {"x-amz-date", prefixDate}, {"x-goog-date", prefixDate}} {
 			if h[1] != "" {
 				req.Header = append(req.Header, request.Field{Name: h[0], Value: h[1]})
 			}

@@ -280,6 +280,9 @@ func (v *V2) dateLine(opts *V2Options, dt v2Dates, expires string) error {
 		v.Date, v.DateSource = dt.prefixDate, "the x-oss-date header, which OSS reads in place of Date (it is also signed among the x-oss-* headers)"
 	case !d.ossy && dt.sawPrefixDate && opts.AmzDate == AmzDateEmptiesDateLine:
 		v.Date, v.DateSource = "", "empty: x-amz-date is sent, so S3 ignores Date; x-amz-date is signed among the x-amz-* headers"
+		if d.prefix != sigV2Dialect.prefix {
+			v.DateSource = "empty: " + d.dateHeader + " is sent, so the Date header is not signed; " + d.dateHeader + " is signed among the " + d.prefix + "* headers (boto)"
+		}
 	case !d.ossy && dt.sawPrefixDate && opts.AmzDate == AmzDateOnDateLine:
 		v.Date, v.DateSource = dt.prefixDate, "the x-amz-date value, not repeated among the x-amz-* headers (the S3 guide's Delete example)"
 	case dt.sawDate:

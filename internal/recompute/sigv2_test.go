@@ -331,6 +331,7 @@ func FuzzSigV2(f *testing.F) {
 	f.Add("GET", "/photos/puppy.jpg", "acl&versionId=a%2Bb&prefix=x", "x-amz-meta-a", "one\r\n two", "bucket.s3.amazonaws.com", false, false)
 	f.Add("PUT", "/k%2B1", "x-oss-process=image%2Fresize&Expires=5", "X-OSS-Meta-B", " v ", "b.oss-cn-hangzhou.aliyuncs.com", true, true)
 	f.Add("DELETE", "", "uploads&uploadId=1", "x-amz-date", "Tue, 27 Mar 2007 21:20:26 +0000", "static.example.com:8080", false, false)
+	f.Add("PUT", "/o", "compose&generation=1&websiteConfig", "x-goog-meta-a", " v ", "goog1.storage.googleapis.com", false, true)
 	creds := credentials.Credentials{AccessKeyID: "AKID", Secret: credentials.NewSecret("secret"), SessionToken: credentials.NewSecret("tok")}
 	f.Fuzz(func(t *testing.T, method, path, query, name, value, host string, presign, oss bool) {
 		if !isHeaderToken(name) {
@@ -339,7 +340,10 @@ func FuzzSigV2(f *testing.F) {
 		req := &request.Request{Method: method, Scheme: "https", Host: host, RawPath: path, RawQuery: query,
 			Header: []request.Field{{Name: "Date", Value: "Wed, 28 Dec 2022 10:27:41 GMT"}, {Name: name, Value: value}}}
 		sign, d := SigV2, sigV2Dialect
-		if oss {
+		switch {
+		case oss && strings.HasPrefix(host, "goog1."):
+			sign, d, presign = SigGOOG1, gcsHMACDialect, false // GOOG1 has a header form only
+		case oss:
 			sign, d = SigOSSV1, ossV1Dialect
 		}
 		v, err := sign(req, creds, V2Options{Presign: presign, Expires: 1700000000})
