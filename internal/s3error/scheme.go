@@ -25,6 +25,7 @@ const (
 	GCSV4HMAC      = "gcs-v4-hmac"
 	GCSV4RSA       = "gcs-v4-rsa"
 	GCSV2          = "gcs-v2"
+	GCSV2HMAC      = "gcs-v2-hmac-header"
 	SchemeUnknown  = "unknown"
 )
 
@@ -39,8 +40,8 @@ const (
 //     credential (X-Amz-Credential, x-oss-credential), streaming when the
 //     payload hash is STREAMING-*, else the Authorization header;
 //   - verb, Content-MD5, Content-Type, Date-or-Expires, headers, resource
-//     is V2 (SigV2, OSS V1, GCS V2): a Unix time in place of the date means
-//     the query-string form;
+//     is V2 (SigV2, OSS V1, GCS V2 signed URLs, GCS GOOG1): a Unix time in
+//     place of the date means the query-string form;
 //   - without a string to sign, the message and the request line may tell.
 func (b *Body) inferScheme() {
 	b.Scheme = SchemeUnknown
@@ -95,8 +96,12 @@ func (b *Body) v2Scheme(query bool) string {
 		return OSSV1Query
 	case b.Service == "oss":
 		return OSSV1Header
-	case b.Service == "gcs":
+	case b.Service == "gcs" && query:
 		return GCSV2
+	case b.Service == "gcs":
+		// A date, not Expires, on the Date line: GCS's GOOG1
+		// Authorization header (HMAC key), not a V2 signed URL.
+		return GCSV2HMAC
 	case query:
 		return SigV2Query
 	}
