@@ -76,8 +76,9 @@
 // # SigV2 and OSS V1
 //
 // RunV2 searches the HMAC-SHA1 schemes (sigv2-header, sigv2-query,
-// oss-v1-header, oss-v1-query; IsV2 says which), which sign their string
-// to sign itself:
+// oss-v1-header, oss-v1-query, and GCS's GOOG1 gcs-v2-hmac-header with its
+// x-goog-* headers; IsV2 says which), which sign their string to sign
+// itself:
 //
 //	res, err := search.RunV2(ctx, search.V2Input{
 //		Scheme:       body.Scheme,                    // or recompute's, from the request

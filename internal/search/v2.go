@@ -33,13 +33,16 @@ const (
 	schemeSigV2Query  = "sigv2-query"
 	schemeOSSV1Header = "oss-v1-header"
 	schemeOSSV1Query  = "oss-v1-query"
+	// GCS's GOOG1 header: SigV2's layout with x-goog-* headers (and
+	// x-goog-date emptying the Date line, as x-amz-date does); boto signs it.
+	schemeGCSV2HMAC = "gcs-v2-hmac-header"
 )
 
 // IsV2 reports whether scheme is one RunV2 searches: sigv2-header,
-// sigv2-query, oss-v1-header, oss-v1-query.
+// sigv2-query, oss-v1-header, oss-v1-query, gcs-v2-hmac-header.
 func IsV2(scheme string) bool {
 	switch scheme {
-	case schemeSigV2Header, schemeSigV2Query, schemeOSSV1Header, schemeOSSV1Query:
+	case schemeSigV2Header, schemeSigV2Query, schemeOSSV1Header, schemeOSSV1Query, schemeGCSV2HMAC:
 		return true
 	}
 	return false
@@ -47,8 +50,9 @@ func IsV2(scheme string) bool {
 
 // V2Input is what a SigV2 or OSS V1 search starts from.
 type V2Input struct {
-	// Scheme is sigv2-header, sigv2-query, oss-v1-header or oss-v1-query:
-	// it says which headers are canonicalized (x-amz-*, x-oss-*) and
+	// Scheme is sigv2-header, sigv2-query, oss-v1-header, oss-v1-query or
+	// gcs-v2-hmac-header: it says which headers are canonicalized
+	// (x-amz-*, x-oss-*, x-goog-*) and
 	// whether the Date line holds Expires.
 	Scheme string
 	// StringToSign is the server's (the StringToSignBytes dump, not the
@@ -73,8 +77,8 @@ type V2Input struct {
 // v2Setup is a V2Input checked and taken apart.
 type v2Setup struct {
 	scheme    string
-	algorithm string // "AWS" or "OSS": the Authorization scheme word
-	prefix    string // "x-amz-" or "x-oss-"
+	algorithm string // "AWS", "OSS" or "GOOG1": the Authorization scheme word
+	prefix    string // "x-amz-", "x-oss-" or "x-goog-"
 	query     bool   // the Date line holds Expires
 	oss       bool
 
@@ -94,8 +98,10 @@ func newV2Setup(in *V2Input) (*v2Setup, error) {
 		s.algorithm, s.prefix = "AWS", "x-amz-"
 	case schemeOSSV1Header, schemeOSSV1Query:
 		s.algorithm, s.prefix, s.oss = "OSS", "x-oss-", true
+	case schemeGCSV2HMAC:
+		s.algorithm, s.prefix = "GOOG1", "x-goog-"
 	default:
-		return nil, &InputError{Field: "scheme", Reason: "want sigv2-header, sigv2-query, oss-v1-header or oss-v1-query, have " + quote(truncate(in.Scheme, 40))}
+		return nil, &InputError{Field: "scheme", Reason: "want sigv2-header, sigv2-query, oss-v1-header, oss-v1-query or gcs-v2-hmac-header, have " + quote(truncate(in.Scheme, 40))}
 	}
 	s.query = strings.HasSuffix(in.Scheme, "-query")
 	sig := strings.TrimSpace(in.Signature)

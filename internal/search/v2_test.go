@@ -251,7 +251,7 @@ func opsOf(ms []*msgOp) []Op {
 }
 
 func TestIsV2(t *testing.T) {
-	for s, want := range map[string]bool{"sigv2-header": true, "sigv2-query": true, "oss-v1-header": true, "oss-v1-query": true,
+	for s, want := range map[string]bool{"sigv2-header": true, "sigv2-query": true, "oss-v1-header": true, "oss-v1-query": true, "gcs-v2-hmac-header": true,
 		"sigv4-header": false, "gcs-v2": false, "sigv2-post": false, "": false} {
 		if IsV2(s) != want {
 			t.Errorf("IsV2(%q) = %v", s, !want)
