@@ -50,7 +50,7 @@ func addSignFlags(c *cobra.Command, o *signFlags, requestRequired bool) {
 	f.StringVar(&o.secretKeyFile, "secret-key-file", "", "`FILE` whose first line is the secret key")
 	f.StringVar(&o.gcsKey, "gcs-key", "", "`FILE`: a Google service-account key (JSON) or a PEM key or certificate, for GOOG4-RSA-SHA256 and V2 signed URLs")
 	f.IntVar(&o.entry, "entry", 0, "with a HAR: use entry `N` (1-based) instead of the first refused one")
-	f.StringVar(&o.scheme, "scheme", "", "sign as `SCHEME` (sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query) instead of the one the request's signature names")
+	f.StringVar(&o.scheme, "scheme", "", "sign as `SCHEME` (sigv4-header, sigv4-query, sigv2-header, sigv2-query, oss-v1-header, oss-v1-query, oss-v4-header, oss-v4-query, gcs-v2-hmac-header) instead of the one the request's signature names")
 }
 
 // signing is a resolved recomputation: request, key and options.
@@ -290,13 +290,13 @@ func (s *signing) asymmetric() bool {
 }
 
 // scoped reports whether the scheme signs with a credential scope (the V4
-// families); SigV2 and OSS V1 do not.
+// families); SigV2, OSS V1 and GCS's GOOG1 do not.
 func (s *signing) scoped() bool {
 	scheme := s.scheme
 	if scheme == "" && s.auth != nil {
 		scheme = s.auth.Scheme
 	}
-	return !strings.HasPrefix(scheme, "sigv2-") && !strings.HasPrefix(scheme, "oss-v1-")
+	return !strings.HasPrefix(scheme, "sigv2-") && !strings.HasPrefix(scheme, "oss-v1-") && scheme != recompute.SchemeGCSV2HMACHeader
 }
 
 // loadCreds finds the key. accessKey is the key id the input names, for a
