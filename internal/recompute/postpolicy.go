@@ -78,7 +78,14 @@ type PostPolicy struct {
 // opts gives the scope (Region, Service, Time) only when neither the form
 // nor the policy has an x-amz-credential; Family and Cache apply as for
 // SigV4.
+//
+// A form naming GOOG4-HMAC-SHA256 in x-goog-algorithm, or carrying
+// x-goog-credential or x-goog-signature (and no x-goog-algorithm naming
+// another algorithm), is a GCS HMAC policy: SignGCSHMACPostPolicy signs it.
 func SignPostPolicy(in PostPolicyInput, creds credentials.Credentials, opts Options) (*PostPolicy, error) {
+	if in.Version == 0 && isGCSHMACPost(in) {
+		return SignGCSHMACPostPolicy(in, creds, opts)
+	}
 	p := &PostPolicy{AccessKeyID: creds.AccessKeyID}
 	if err := p.setPolicy(in.Policy); err != nil {
 		return nil, err
@@ -200,7 +207,7 @@ func (p *PostPolicy) signV4(fields []request.Field, creds credentials.Credential
 // readCredential splits AKID/date/region/service/terminator. The access
 // key id is everything before the last four parts.
 func (p *PostPolicy) readCredential() error {
-	field := "x-amz-credential " + p.CredentialSource
+	field := strings.ToLower(p.Family.CredentialParam) + " " + p.CredentialSource
 	parts := strings.Split(p.Credential, "/")
 	if len(parts) < 5 {
 		return &AuthError{Field: field, Offset: -1, Reason: "expected access-key-id/yyyymmdd/region/service/" + p.Family.Terminator}
@@ -254,6 +261,12 @@ func postSignV2(secret credentials.Secret, s string) string {
 
 // Scheme names the run as --json's scheme field does.
 func (p *PostPolicy) Scheme() string {
+	switch p.Family {
+	case GOOG4:
+		return SchemeGCSV4HMACPost
+	case GOOG4RSA:
+		return SchemeGCSV4RSAPost
+	}
 	if p.Version == 4 {
 		return "sigv4-post"
 	}
@@ -262,6 +275,12 @@ func (p *PostPolicy) Scheme() string {
 
 // Result returns the scheme-neutral view of the signing.
 func (p *PostPolicy) Result() *Result {
+	switch p.Family {
+	case GOOG4:
+		return gcsHMACPostResult(p)
+	case GOOG4RSA:
+		return GCSPostResult(p)
+	}
 	r := &Result{Scheme: p.Scheme(), Algorithm: "AWS", AccessKeyID: p.AccessKeyID, StringToSign: p.StringToSign, Signature: p.Signature}
 	add := func(name, rule, value string) { r.Steps = append(r.Steps, Step{Name: name, Rule: rule, Value: value}) }
 	add("PolicyDocument", "the policy as UTF-8 JSON, byte for byte: line ends and spaces are part of what is signed", p.PolicyJSON)
