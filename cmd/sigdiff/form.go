@@ -46,10 +46,16 @@ func loadForm(e *env, name string, sf *signFlags, needKey bool, now time.Time) (
 		return nil, credentials.Credentials{}, false, nil, badInput(prefixed(src, err))
 	}
 	accessKey, _ := form.Get("AWSAccessKeyId")
+	service := "aws"
 	if cred, ok := form.Get("x-amz-credential"); ok {
 		accessKey, _, _ = strings.Cut(cred, "/")
+	} else if cred, ok := form.Get("x-goog-credential"); ok {
+		// A GCS form signed with an HMAC key (GOOG4-HMAC-SHA256); an RSA
+		// one names a service account, which no HMAC key signs for.
+		accessKey, _, _ = strings.Cut(cred, "/")
+		service = "gcs"
 	}
-	creds, haveKey, notes, err := sf.loadCreds(e, accessKey, needKey, "aws")
+	creds, haveKey, notes, err := sf.loadCreds(e, accessKey, needKey, service)
 	if err != nil {
 		return nil, creds, false, nil, err
 	}
@@ -59,9 +65,10 @@ func loadForm(e *env, name string, sf *signFlags, needKey bool, now time.Time) (
 		return nil, creds, false, nil, badInput(prefixed(src, err))
 	}
 	f := &formUpload{form: form, pol: pol, signed: signed}
-	f.sent, _ = form.Get("x-amz-signature")
-	if f.sent == "" {
-		f.sent, _ = form.Get("signature")
+	for _, name := range []string{"x-amz-signature", "x-goog-signature", "signature"} {
+		if f.sent, _ = form.Get(name); f.sent != "" {
+			break
+		}
 	}
 	in := policy.Input{Form: form, Bucket: policy.BucketFromURL(form.URL), Now: now}
 	if file := form.File(); file != nil && file.Size >= 0 {

@@ -71,7 +71,7 @@ func runVerifyInner(e *env, o *verifyOptions) error {
 			return err
 		}
 		if f.sent == "" {
-			return badInputf("%s: the form carries no x-amz-signature or signature field to verify", o.form)
+			return badInputf("%s: the form carries no x-amz-signature, x-goog-signature or signature field to verify", o.form)
 		}
 		res = verifyResult{
 			Match:             diagnose.SameSignature(f.signed.Signature, f.sent),

@@ -9,7 +9,7 @@ import (
 func (e *evaluation) condition(c *Condition) {
 	o := Outcome{Kind: KindCondition, Condition: c, Field: c.Field}
 	if c.Invalid != "" {
-		o.Message = "condition " + c.Source + " is malformed: " + c.Invalid + "; S3 rejects the policy"
+		o.Message = "condition " + c.Source + " is malformed: " + c.Invalid + "; " + e.store + " rejects the policy"
 		e.fail(o)
 		return
 	}
@@ -114,10 +114,10 @@ func (e *evaluation) contentLength(c *Condition, o Outcome) {
 		o.Message = "the file size is not known; the policy allows " + bounds + " bytes"
 		e.add(o)
 	case size < c.Min:
-		o.Message = "the file is " + strconv.FormatInt(size, 10) + " bytes, below content-length-range " + bounds + " (S3 answers EntityTooSmall)"
+		o.Message = "the file is " + strconv.FormatInt(size, 10) + " bytes, below content-length-range " + bounds + " (" + e.store + " answers EntityTooSmall)"
 		e.fail(o)
 	case size > c.Max:
-		o.Message = "the file is " + strconv.FormatInt(size, 10) + " bytes, above content-length-range " + bounds + " (S3 answers EntityTooLarge)"
+		o.Message = "the file is " + strconv.FormatInt(size, 10) + " bytes, above content-length-range " + bounds + " (" + e.store + " answers EntityTooLarge)"
 		e.fail(o)
 	default:
 		o.Status = StatusOK
@@ -132,7 +132,11 @@ func (e *evaluation) requiredFields() {
 	req := []string{"key"}
 	switch e.version {
 	case 4:
-		req = append(req, "policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature")
+		pre := "x-amz-"
+		if e.gcs {
+			pre = "x-goog-"
+		}
+		req = append(req, "policy", pre+"algorithm", pre+"credential", pre+"date", pre+"signature")
 	case 2:
 		req = append(req, "policy", "AWSAccessKeyId", "signature")
 	}
@@ -143,13 +147,16 @@ func (e *evaluation) requiredFields() {
 		if !e.hasFields() {
 			return // nothing was given: no point listing every field
 		}
-		e.fail(Outcome{Kind: KindRequiredField, Field: name, Message: "the form has no " + name + " field; S3 requires it in every " + versionName(e.version) + "POST upload"})
+		e.fail(Outcome{Kind: KindRequiredField, Field: name, Message: "the form has no " + name + " field; " + e.store + " requires it in every " + versionName(e.version, e.gcs) + "POST upload"})
 	}
 }
 
 func (e *evaluation) hasFields() bool { return len(e.in.Form.Fields) > 0 }
 
-func versionName(v int) string {
+func versionName(v int, gcs bool) string {
+	if gcs {
+		return "V4 "
+	}
 	switch v {
 	case 4:
 		return "SigV4 "
@@ -169,16 +176,16 @@ func (e *evaluation) extraFields() {
 			continue
 		}
 		seen[n] = true
-		if isIgnored(fl.Name, e.version) {
+		if isIgnored(fl.Name, e.version, e.gcs) {
 			e.add(Outcome{Kind: KindIgnoredField, Field: fl.Name, Status: StatusOK,
-				Message: fl.Name + " is one of the fields S3 leaves out of the policy check"})
+				Message: fl.Name + " is one of the fields " + e.store + " leaves out of the policy check"})
 			continue
 		}
 		if e.covered(fl.Name) {
 			continue
 		}
 		e.fail(Outcome{Kind: KindExtraField, Field: fl.Name,
-			Message: "the form sends " + fl.Name + ", but no policy condition covers it; S3 rejects the upload (\"Extra input fields: " + fl.Name + "\")"})
+			Message: "the form sends " + fl.Name + ", but no policy condition covers it; " + e.store + " rejects the upload (\"Extra input fields: " + fl.Name + "\")"})
 	}
 }
 

@@ -73,6 +73,11 @@ type Input struct {
 	// Version is 4 (SigV4 form: x-amz-signature) or 2 (SigV2 form:
 	// AWSAccessKeyId, signature); 0 tells them apart by the fields sent.
 	Version int
+	// GCS: the form is Google Cloud Storage's V4 POST (x-goog-algorithm,
+	// x-goog-credential, x-goog-date, x-goog-signature), checked by GCS's
+	// rules; Evaluate also sets it when the form or policy names those
+	// fields.
+	GCS bool
 }
 
 // ignored lists, sorted, the form fields S3 leaves out of the policy
@@ -82,28 +87,36 @@ type Input struct {
 // ignored too.
 // SigV4: x-amz-signature, file, policy (sigv4-HTTPPOSTConstructPolicy.html).
 // SigV2: AWSAccessKeyId, signature, file, policy (HTTPPOSTForms.md).
+// GCS ("G"): x-goog-signature, file, policy and x-ignore-* ("Policy
+// document" in the XML API reference: every field but these must have a
+// condition).
 var ignored = []struct {
 	name     string // lower case
 	versions string
 }{
 	{"awsaccesskeyid", "2"},
-	{"file", "24"},
-	{"policy", "24"},
+	{"file", "24G"},
+	{"policy", "24G"},
 	{"signature", "2"},
 	{"x-amz-signature", "4"},
+	{"x-goog-signature", "G"},
 }
 
 const ignorePrefix = "x-ignore-"
 
-func isIgnored(name string, version int) bool {
+func isIgnored(name string, version int, gcs bool) bool {
 	n := strings.ToLower(name)
 	if strings.HasPrefix(n, ignorePrefix) {
 		return true
 	}
 	for _, ig := range ignored {
-		if ig.name == n {
-			return version == 0 || strings.ContainsRune(ig.versions, rune('0'+version))
+		if ig.name != n {
+			continue
 		}
+		if gcs {
+			return strings.ContainsRune(ig.versions, 'G')
+		}
+		return version == 0 || strings.ContainsRune(ig.versions, rune('0'+version))
 	}
 	return false
 }
@@ -125,10 +138,13 @@ func Evaluate(p *Policy, in Input) []Outcome {
 	if version == 0 {
 		version = formVersion(in.Form, p)
 	}
-	e := &evaluation{p: p, in: in, version: version}
+	e := &evaluation{p: p, in: in, version: version, gcs: in.GCS || isGCSForm(in.Form, p), store: "S3"}
+	if e.gcs {
+		e.version, e.store = 4, "GCS"
+	}
 	e.effectiveFields()
 	for _, pr := range p.Problems {
-		e.fail(Outcome{Kind: KindDocument, Message: pr.Message + "; S3 rejects the policy"})
+		e.fail(Outcome{Kind: KindDocument, Message: pr.Message + "; " + e.store + " rejects the policy"})
 	}
 	e.expiration()
 	for i := range p.Conditions {
@@ -154,6 +170,8 @@ type evaluation struct {
 	p       *Policy
 	in      Input
 	version int
+	gcs     bool    // GCS's V4 POST rules
+	store   string  // "S3" or "GCS", for messages
 	fields  []Field // before the file part, ${filename} expanded
 	out     []Outcome
 }
@@ -162,6 +180,30 @@ func (e *evaluation) add(o Outcome) { e.out = append(e.out, o) }
 func (e *evaluation) fail(o Outcome) {
 	o.Status, o.Cause = StatusFailed, CauseConditionFailed
 	e.add(o)
+}
+
+// isGCSForm reports whether the form or its policy carries GCS's V4
+// signing fields and none of S3's (a form with both is S3's, which then
+// reports the x-goog-* ones as extra).
+func isGCSForm(f *Form, p *Policy) bool {
+	goog := false
+	for _, fl := range f.Fields {
+		switch strings.ToLower(fl.Name) {
+		case "x-goog-signature", "x-goog-algorithm", "x-goog-credential":
+			goog = true
+		case "x-amz-signature", "x-amz-algorithm", "x-amz-credential", "awsaccesskeyid":
+			return false
+		}
+	}
+	if goog {
+		return true
+	}
+	for _, c := range p.Conditions {
+		if strings.EqualFold(c.Field, "x-goog-credential") || strings.EqualFold(c.Field, "x-goog-algorithm") {
+			return true
+		}
+	}
+	return false
 }
 
 func formVersion(f *Form, p *Policy) int {
@@ -199,7 +241,7 @@ func (e *evaluation) effectiveFields() {
 		if seenFile {
 			if !fl.File {
 				e.fail(Outcome{Kind: KindAfterFile, Field: fl.Name,
-					Message: fl.Name + " is sent after the file part; S3 ignores every field after the file, so it counts as not sent"})
+					Message: fl.Name + " is sent after the file part; " + e.store + " ignores every field after the file, so it counts as not sent"})
 			}
 			continue
 		}
@@ -237,7 +279,7 @@ func (e *evaluation) expiration() {
 	exp, err := parseExpiration(e.p.Expiration)
 	switch {
 	case err != nil:
-		o.Message = "expiration " + quote(e.p.Expiration) + " is not an ISO 8601 UTC time such as 2030-01-01T00:00:00.000Z; S3 rejects the policy"
+		o.Message = "expiration " + quote(e.p.Expiration) + " is not an ISO 8601 UTC time such as 2030-01-01T00:00:00.000Z; " + e.store + " rejects the policy"
 		e.fail(o)
 	case e.in.Now.IsZero():
 		o.Status = StatusUnchecked

@@ -328,8 +328,49 @@ func TestIgnoredFields_sortedTable(t *testing.T) {
 		{"AWSAccessKeyId", 2, true}, {"AWSAccessKeyId", 4, false}, {"Signature", 0, true},
 		{"x-ignore-anything", 4, true}, {"X-Ignore-Flash", 2, true}, {"x-amz-credential", 4, false}, {"key", 0, false},
 	} {
-		if got := isIgnored(c.name, c.version); got != c.want {
+		if got := isIgnored(c.name, c.version, false); got != c.want {
 			t.Errorf("isIgnored(%q, %d) = %v", c.name, c.version, got)
 		}
+	}
+}
+
+// TestEvaluate_gcsForm: a GCS V4 POST form is checked by GCS's rules:
+// x-goog-signature is left out of the policy check, the x-goog-* signing
+// fields are required, and the messages name GCS; x-goog-signature on an
+// S3 form is an extra field.
+func TestEvaluate_gcsForm(t *testing.T) {
+	pol := `{"expiration":"2030-01-01T00:00:00Z","conditions":[{"bucket":"b"},{"key":"k"},{"x-goog-algorithm":"GOOG4-HMAC-SHA256"},{"x-goog-credential":"GOOGTS7C7FUP3AIRVJTE/20261128/auto/storage/goog4_request"},{"x-goog-date":"20261128T114315Z"}]}`
+	p, err := Parse([]byte(pol))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(fields ...string) *Form {
+		f := &Form{}
+		for i := 0; i < len(fields); i += 2 {
+			f.Fields = append(f.Fields, Field{Name: fields[i], Value: fields[i+1]})
+		}
+		return f
+	}
+	full := []string{"key", "k", "policy", "x", "x-goog-algorithm", "GOOG4-HMAC-SHA256", "x-goog-credential", "GOOGTS7C7FUP3AIRVJTE/20261128/auto/storage/goog4_request", "x-goog-date", "20261128T114315Z", "x-goog-signature", "00"}
+	if failed := Failed(Evaluate(p, Input{Form: form(full...), Bucket: "b"})); len(failed) != 0 {
+		t.Errorf("a whole GCS form fails: %+v", failed)
+	}
+	failed := Failed(Evaluate(p, Input{Form: form(full[:len(full)-2]...), Bucket: "b"}))
+	if len(failed) != 1 || failed[0].Field != "x-goog-signature" || !strings.Contains(failed[0].Message, "GCS requires it in every V4 POST upload") {
+		t.Errorf("a GCS form without x-goog-signature: %+v", failed)
+	}
+	// The same fields on an S3 form: x-goog-signature is extra, and the
+	// x-amz-* fields are missing.
+	s3 := `{"expiration":"2030-01-01T00:00:00Z","conditions":[{"bucket":"b"},{"key":"k"},{"x-amz-credential":"AKIAIOSFODNN7EXAMPLE/20261128/us-east-1/s3/aws4_request"}]}`
+	ps, _ := Parse([]byte(s3))
+	out := Failed(Evaluate(ps, Input{Form: form("key", "k", "policy", "x", "x-amz-credential", "AKIAIOSFODNN7EXAMPLE/20261128/us-east-1/s3/aws4_request", "x-amz-signature", "00", "x-goog-signature", "00"), Bucket: "b", Version: 4}))
+	var extra bool
+	for _, o := range out {
+		if o.Kind == KindExtraField && o.Field == "x-goog-signature" && strings.Contains(o.Message, "S3 rejects the upload") {
+			extra = true
+		}
+	}
+	if !extra {
+		t.Errorf("x-goog-signature on an S3 form is not reported extra: %+v", out)
 	}
 }
