@@ -192,11 +192,22 @@ func (e *engine) run(ctx context.Context, opts *Options, workers int, start time
 		}
 		res.Tiers = append(res.Tiers, tier)
 	}
-	res.Tried = e.tried.Load()
-	res.Planned = max(planned, res.Tried)
+	if best != nil {
+		res.Hit = e.hit(best)
+	}
+	res.settle(ctx, e.tried.Load(), planned, e.stop.Load(), groups, opts.Progress, start)
+	return res
+}
+
+// settle records how a run ended: the candidates tried against those
+// planned, whether it was cancelled or ran out of budget without a hit,
+// the operator groups it tried; and reports the last progress.
+func (res *Result) settle(ctx context.Context, tried, planned int64, stopped bool, groups map[string]bool, progress func(Progress), start time.Time) {
+	res.Tried = tried
+	res.Planned = max(planned, tried)
 	if ctx.Err() != nil {
 		res.Cancelled = true
-	} else if e.stop.Load() && best == nil {
+	} else if stopped && res.Hit == nil {
 		res.BudgetExhausted = true
 	}
 	res.Groups = make([]string, 0, len(groups))
@@ -204,13 +215,9 @@ func (e *engine) run(ctx context.Context, opts *Options, workers int, start time
 		res.Groups = append(res.Groups, g)
 	}
 	sort.Strings(res.Groups)
-	if best != nil {
-		res.Hit = e.hit(best)
+	if progress != nil {
+		progress(Progress{Tried: tried, Planned: planned, Tier: "done", Elapsed: time.Since(start)})
 	}
-	if opts.Progress != nil {
-		opts.Progress(Progress{Tried: res.Tried, Planned: planned, Tier: "done", Elapsed: time.Since(start)})
-	}
-	return res
 }
 
 // runStage sweeps one stage with all workers and returns its earliest hit.

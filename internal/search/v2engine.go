@@ -7,7 +7,6 @@ import (
 	"encoding"
 	"hash"
 	"math"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -440,24 +439,10 @@ func (e *v2Engine) run(ctx context.Context, opts *Options, workers int, start ti
 		}
 		res.Tiers = append(res.Tiers, tier)
 	}
-	res.Tried = e.tried.Load()
-	res.Planned = max(planned, res.Tried)
-	if ctx.Err() != nil {
-		res.Cancelled = true
-	} else if e.stop.Load() && best == nil {
-		res.BudgetExhausted = true
-	}
-	res.Groups = make([]string, 0, len(groups))
-	for g := range groups {
-		res.Groups = append(res.Groups, g)
-	}
-	sort.Strings(res.Groups)
 	if best != nil {
 		res.Hit = e.hit(best)
 	}
-	if opts.Progress != nil {
-		opts.Progress(Progress{Tried: res.Tried, Planned: planned, Tier: "done", Elapsed: time.Since(start)})
-	}
+	res.settle(ctx, e.tried.Load(), planned, e.stop.Load(), groups, opts.Progress, start)
 	return res
 }
 
