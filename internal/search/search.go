@@ -251,6 +251,17 @@ func (e *InputError) Error() string { return "bad " + e.Field + ": " + e.Reason 
 // by the budget or by ctx returns what it found so far, with
 // BudgetExhausted or Cancelled set, and a nil error.
 func Run(ctx context.Context, in Input, opts Options) (*Result, error) {
+	return runEngine(ctx, opts, func() (*engine, error) { return newEngine(&in) })
+}
+
+// runner is a search engine set up for one input.
+type runner interface {
+	run(ctx context.Context, opts *Options, workers int, start time.Time) *Result
+}
+
+// runEngine runs the engine newEngine sets up, on opts.Workers workers
+// (GOMAXPROCS when zero); the Off budget runs nothing.
+func runEngine[E runner](ctx context.Context, opts Options, newEngine func() (E, error)) (*Result, error) {
 	start := time.Now()
 	workers := opts.Workers
 	if workers <= 0 {
@@ -259,7 +270,7 @@ func Run(ctx context.Context, in Input, opts Options) (*Result, error) {
 	if opts.Budget == Off {
 		return &Result{Workers: workers, Groups: []string{}}, nil
 	}
-	e, err := newEngine(&in)
+	e, err := newEngine()
 	if err != nil {
 		return nil, err
 	}

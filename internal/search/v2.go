@@ -5,9 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
-	"runtime"
 	"strings"
-	"time"
 
 	"github.com/sigdiff/sigdiff/internal/credentials"
 	"github.com/sigdiff/sigdiff/internal/request"
@@ -181,19 +179,5 @@ func decodeV2Signature(sig string) (t [20]byte, out *Op, err error) {
 // the secret variant used (Chain "none": V2 keys the HMAC with the secret
 // itself). It returns an error only for input it cannot search from.
 func RunV2(ctx context.Context, in V2Input, opts Options) (*Result, error) {
-	start := time.Now()
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if opts.Budget == Off {
-		return &Result{Workers: workers, Groups: []string{}}, nil
-	}
-	e, err := newV2Engine(&in)
-	if err != nil {
-		return nil, err
-	}
-	res := e.run(ctx, &opts, workers, start)
-	res.Elapsed = time.Since(start)
-	return res, nil
+	return runEngine(ctx, opts, func() (*v2Engine, error) { return newV2Engine(&in) })
 }
