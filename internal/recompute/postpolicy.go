@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/sigdiff/sigdiff/internal/credentials"
@@ -230,11 +231,15 @@ func (p *PostPolicy) readCredential() error {
 	return nil
 }
 
+// postQuote quotes a form value for a message: at most 40 bytes, with
+// control bytes and invalid UTF-8 escaped so that the message stays one
+// line.
 func postQuote(s string) string {
 	if len(s) > 40 {
-		s = s[:40] + "…"
+		q := strconv.Quote(s[:40])
+		return q[:len(q)-1] + `…"`
 	}
-	return `"` + s + `"`
+	return strconv.Quote(s)
 }
 
 func (p *PostPolicy) signV2(fields []request.Field, creds credentials.Credentials) {
