@@ -27,7 +27,7 @@ var services = map[string]bool{"aws-s3": true, "s3-compatible": true, "oss": tru
 
 var schemes = map[string]bool{SigV4Header: true, SigV4Query: true, SigV4Post: true, SigV4Streaming: true, SigV2Header: true,
 	SigV2Query: true, SigV2Post: true, OSSV1Header: true, OSSV1Query: true, OSSV4Header: true, OSSV4Query: true,
-	GCSV4HMAC: true, GCSV4RSA: true, GCSV2: true, SchemeUnknown: true}
+	GCSV4HMAC: true, GCSV4RSA: true, GCSV2: true, GCSV2HMAC: true, SchemeUnknown: true}
 
 func FuzzParse(f *testing.F) {
 	for _, data := range corpus(f) {
