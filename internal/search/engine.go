@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -220,77 +219,29 @@ func (res *Result) settle(ctx context.Context, tried, planned int64, stopped boo
 	}
 }
 
-// runStage sweeps one stage with all workers and returns its earliest hit.
-// Rows are handed out in increasing order; once a hit is found at row r no
-// row after r is started, and the rows before it still finish, so the hit
-// returned is the first in search order whatever the scheduling.
+// runStage sweeps one stage with all workers and returns its earliest hit
+// (sweepRows).
 func (e *engine) runStage(ctx context.Context, st *stage, stageNo int, opts *Options, workers int, start time.Time, deadline <-chan time.Time, planned int64) *hitAt {
-	rows := st.rows()
-	perRow := max(1, st.planned/int64(max(rows, 1)))
-	chunk := int64(max(1, 4096/perRow))
-	var next atomic.Int64
-	var limit atomic.Int64
-	limit.Store(int64(rows))
-	var mu sync.Mutex
-	var best *hitAt
+	s := sweep{rows: st.rows(), workers: workers, stagePlanned: st.planned, planned: planned, tier: st.tier,
+		opts: opts, start: start, deadline: deadline, tried: &e.tried, stop: &e.stop}
+	return sweepRows(ctx, s, func() rowTrier[hitAt] { return &stageTrier{w: newWorker(e), st: st, stageNo: stageNo} })
+}
 
-	found := func(h hitAt) {
-		mu.Lock()
-		if best == nil || h.row < best.row {
-			best = &h
-		}
-		mu.Unlock()
-		for {
-			l := limit.Load()
-			if int64(h.row) >= l || limit.CompareAndSwap(l, int64(h.row)) {
-				return
-			}
-		}
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := newWorker(e)
-			for !e.stop.Load() {
-				lo := next.Add(chunk) - chunk
-				if lo >= int64(rows) || lo > limit.Load() {
-					return
-				}
-				for r := lo; r < min(lo+chunk, int64(rows)) && r <= limit.Load(); r++ {
-					if h, ok := w.row(st, int(r)); ok {
-						h.stage, h.tier = stageNo, st.tier
-						found(h)
-						break
-					}
-				}
-				e.tried.Add(w.tried)
-				w.tried = 0
-				if opts.MaxCandidates > 0 && e.tried.Load() >= opts.MaxCandidates {
-					e.stop.Store(true)
-				}
-			}
-		}()
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	tick := time.NewTicker(ProgressInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-done:
-			return best
-		case <-tick.C:
-			if opts.Progress != nil {
-				opts.Progress(Progress{Tried: e.tried.Load(), Planned: planned, Tier: st.tier, Elapsed: time.Since(start)})
-			}
-		case <-ctx.Done():
-			e.stop.Store(true)
-			ctx = context.Background() // report once; keep waiting for the workers
-		case <-deadline:
-			e.stop.Store(true)
-			deadline = nil
-		}
-	}
+// stageTrier tries a V4 stage's rows with one worker.
+type stageTrier struct {
+	w       *worker
+	st      *stage
+	stageNo int
+}
+
+func (t *stageTrier) try(r int) (hitAt, bool) {
+	h, ok := t.w.row(t.st, r)
+	h.stage, h.tier = t.stageNo, t.st.tier
+	return h, ok
+}
+
+func (t *stageTrier) drain() int64 {
+	n := t.w.tried
+	t.w.tried = 0
+	return n
 }

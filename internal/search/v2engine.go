@@ -6,8 +6,6 @@ import (
 	"crypto/sha1"
 	"encoding"
 	"hash"
-	"math"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -446,76 +444,26 @@ func (e *v2Engine) run(ctx context.Context, opts *Options, workers int, start ti
 	return res
 }
 
-// sweep runs one stage on all workers and returns its earliest hit, as
-// engine.runStage does: rows are handed out in order, and once a hit is
-// found at row r no later row starts, so the hit is the first in search
-// order whatever the scheduling.
+// sweep runs one stage on all workers and returns its earliest hit
+// (sweepRows).
 func (e *v2Engine) sweep(ctx context.Context, st *v2Stage, opts *Options, workers int, start time.Time, deadline <-chan time.Time, planned int64) *v2At {
-	rows := st.rows(len(e.singles))
-	perRow := max(1, st.planned/int64(max(rows, 1)))
-	chunk := int64(max(1, 4096/perRow))
-	var next, limit atomic.Int64
-	limit.Store(math.MaxInt64)
-	var mu sync.Mutex
-	var best *v2At
-	found := func(h v2At) {
-		mu.Lock()
-		if best == nil || h.row < best.row {
-			best = &h
-		}
-		mu.Unlock()
-		for {
-			l := limit.Load()
-			if int64(h.row) >= l || limit.CompareAndSwap(l, int64(h.row)) {
-				return
-			}
-		}
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := e.newWorker()
-			for !e.stop.Load() {
-				lo := next.Add(chunk) - chunk
-				if lo >= int64(rows) || lo > limit.Load() {
-					return
-				}
-				for r := lo; r < min(lo+chunk, int64(rows)) && r <= limit.Load(); r++ {
-					if h, ok := w.row(st, int(r)); ok {
-						found(h)
-						break
-					}
-				}
-				e.tried.Add(w.tried)
-				w.tried = 0
-				if opts.MaxCandidates > 0 && e.tried.Load() >= opts.MaxCandidates {
-					e.stop.Store(true)
-				}
-			}
-		}()
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	tick := time.NewTicker(ProgressInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-done:
-			return best
-		case <-tick.C:
-			if opts.Progress != nil {
-				opts.Progress(Progress{Tried: e.tried.Load(), Planned: planned, Tier: st.tier, Elapsed: time.Since(start)})
-			}
-		case <-ctx.Done():
-			e.stop.Store(true)
-			ctx = context.Background()
-		case <-deadline:
-			e.stop.Store(true)
-			deadline = nil
-		}
-	}
+	s := sweep{rows: st.rows(len(e.singles)), workers: workers, stagePlanned: st.planned, planned: planned, tier: st.tier,
+		opts: opts, start: start, deadline: deadline, tried: &e.tried, stop: &e.stop}
+	return sweepRows(ctx, s, func() rowTrier[v2At] { return &v2Trier{w: e.newWorker(), st: st} })
+}
+
+// v2Trier tries a V2 stage's rows with one worker.
+type v2Trier struct {
+	w  *v2Worker
+	st *v2Stage
+}
+
+func (t *v2Trier) try(r int) (v2At, bool) { return t.w.row(t.st, r) }
+
+func (t *v2Trier) drain() int64 {
+	n := t.w.tried
+	t.w.tried = 0
+	return n
 }
 
 // hit rebuilds the client's string to sign outside the hot loop and checks
