@@ -21,24 +21,8 @@ func v2MissInput(tb testing.TB) V2Input {
 // candidate); and their ratio.
 func BenchmarkRunV2(b *testing.B) {
 	in := v2MissInput(b)
-	var tried int64
-	var cpu time.Duration
-	for b.Loop() {
-		c0 := cpuTime()
-		res, err := RunV2(context.Background(), in, Options{Budget: Deep, Workers: 1})
-		cpu += cpuTime() - c0
-		if err != nil || res.Hit != nil {
-			b.Fatal(err, res.Hit)
-		}
-		tried += res.Tried
-	}
-	b.StopTimer()
-	cps := float64(tried) / cpu.Seconds()
-	bound := v2BoundRate(in.StringToSign, in.Credentials.Secret.Reveal())
-	b.ReportMetric(cps, "candidates/s")
-	b.ReportMetric(bound, "bound/s")
-	b.ReportMetric(cps/bound, "ratio")
-	b.ReportMetric(float64(tried)/float64(b.N), "candidates/op")
+	benchMiss(b, func() (*Result, error) { return RunV2(context.Background(), in, Options{Budget: Deep, Workers: 1}) },
+		func() float64 { return v2BoundRate(in.StringToSign, in.Credentials.Secret.Reveal()) })
 }
 
 // BenchmarkRunV2Quick is the wall time of a quick search that finds
