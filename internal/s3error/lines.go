@@ -68,22 +68,15 @@ var linePrefixes = []linePrefix{
 
 // stripPrefix removes the first prefix that matches l, returning its rule.
 func stripPrefix(l string) (string, int) {
-	if l == "" {
-		return l, -1
-	}
-	for k, lp := range linePrefixes {
-		if lp.first != "" && strings.IndexByte(lp.first, l[0]) < 0 {
-			continue
-		}
-		if loc := lp.re.FindStringIndex(l); loc != nil && loc[1] > 0 {
-			return l[loc[1]:], k
-		}
-	}
-	return l, -1
+	return stripPrefixOf(l, (*regexp.Regexp).FindStringIndex)
 }
 
 // stripPrefixBytes is stripPrefix for a line held in a buffer.
 func stripPrefixBytes(l []byte) ([]byte, int) {
+	return stripPrefixOf(l, (*regexp.Regexp).FindIndex)
+}
+
+func stripPrefixOf[T string | []byte](l T, find func(*regexp.Regexp, T) []int) (T, int) {
 	if len(l) == 0 {
 		return l, -1
 	}
@@ -91,7 +84,7 @@ func stripPrefixBytes(l []byte) ([]byte, int) {
 		if lp.first != "" && strings.IndexByte(lp.first, l[0]) < 0 {
 			continue
 		}
-		if loc := lp.re.FindIndex(l); loc != nil && loc[1] > 0 {
+		if loc := find(lp.re, l); loc != nil && loc[1] > 0 {
 			return l[loc[1]:], k
 		}
 	}
