@@ -95,6 +95,9 @@ func headerValue(hs []harHeader) string {
 func harForm(method, url, ctype string, pd *harPostData, index int) (*Form, error) {
 	src := "har entry " + strconv.Itoa(index)
 	if pd == nil {
+		if strings.ContainsFunc(method, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+			method = strconv.Quote(method) // a message stays one line
+		}
 		return nil, formErr(src, nil, -1, method+" request without a body")
 	}
 	if pd.MimeType != "" {
